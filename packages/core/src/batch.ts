@@ -1,0 +1,63 @@
+/**
+ * A batch is the unit of sending and retrying: once cut from the queue its messages, bytes and
+ * messageIds never change, so a retry after an ambiguous failure re-sends exactly the same
+ * messages and the server can de-duplicate them.
+ */
+import { batchBodyBytes } from './limits.js'
+import type { Callback, Message } from './types.js'
+
+/** One accepted call, serialized once at enqueue. */
+export interface QueuedMessage {
+  message: Message
+  json: string
+  bytes: number
+  callback: Callback | undefined
+}
+
+export class Batch {
+  readonly items: QueuedMessage[] = []
+  /** Sum of the messages' JSON bytes (without envelope and commas). */
+  messageBytes = 0
+  settled = false
+  private joined: string | undefined
+  private waiters: (() => void)[] | undefined
+
+  add(item: QueuedMessage): void {
+    this.items.push(item)
+    this.messageBytes += item.bytes
+  }
+
+  get count(): number {
+    return this.items.length
+  }
+
+  /** Size of the request body on the wire, in bytes. */
+  get bodyBytes(): number {
+    return batchBodyBytes(this.messageBytes, this.items.length)
+  }
+
+  /**
+   * The request body. The messages are joined once; a retry only renews `sentAt`
+   * (must be SENT_AT_LENGTH characters, which limits.ts counts).
+   */
+  body(sentAt: string): string {
+    if (this.joined === undefined) {
+      let joined = ''
+      for (let i = 0; i < this.items.length; i++) joined += (i === 0 ? '' : ',') + this.items[i]!.json
+      this.joined = joined
+    }
+    return `{"batch":[${this.joined}],"sentAt":"${sentAt}"}`
+  }
+
+  /** Resolves once the batch has an outcome (delivered or failed). */
+  whenSettled(): Promise<void> {
+    if (this.settled) return Promise.resolve()
+    return new Promise((resolve) => (this.waiters ??= []).push(resolve))
+  }
+
+  markSettled(): void {
+    this.settled = true
+    this.waiters?.forEach((resolve) => resolve())
+    this.waiters = undefined
+  }
+}

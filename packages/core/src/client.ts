@@ -1,0 +1,301 @@
+/**
+ * AnalyticsCore: the six calls, flush and close, events and counters. Runtime adapters
+ * (Node, edge) construct it with a Transport and a timer host; all policy lives here.
+ */
+import { nanoid } from 'nanoid'
+import { basicAuthorization } from './auth.js'
+import type { Batch, QueuedMessage } from './batch.js'
+import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
+import { Emitter } from './emitter.js'
+import { AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
+import { buildMessage, type BuildSettings } from './messages/build.js'
+import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
+import { Scheduler } from './scheduler.js'
+import { serializeMessage } from './serialize.js'
+import type { Transport } from './transport.js'
+import type {
+  AliasParams,
+  Callback,
+  GroupParams,
+  IdentifyParams,
+  Logger,
+  Message,
+  MessageType,
+  PageParams,
+  ScreenParams,
+  TimerHost,
+  TrackParams,
+} from './types.js'
+
+/** What an adapter provides for its runtime. */
+export interface Runtime {
+  transport: Transport
+  /** Sent as `context.library` on every message. */
+  library: { name: string; version: string }
+  /** How timers are armed; defaults to setTimeout. */
+  timers?: TimerHost
+  /** When false, no timer is armed per batch: the adapter triggers flushes itself. @default true */
+  intervalFlush?: boolean
+  /** Called after each accepted message (the edge adapter hooks waitUntil here). */
+  onEnqueue?: () => void
+}
+
+export type AnalyticsEvents = {
+  /** A message reached the API (2xx). */
+  delivered: { message: Message }
+  /** A message has a final failure; `error.reason` says why (a dropped message is a failure too). */
+  failed: { error: AnalyticsError; message: Message | undefined }
+  /** A batch will be re-sent after `delay` ms. */
+  retry: RetryInfo
+  /** One HTTP attempt finished. */
+  request: RequestInfo
+}
+
+export interface AnalyticsStats {
+  /** Calls accepted into the queue. */
+  enqueued: number
+  delivered: number
+  /** Final failures, all reasons together. */
+  failed: number
+  failedByReason: Partial<Record<FailureReason, number>>
+  requests: number
+  retries: number
+  /** Messages waiting to be sent. */
+  queued: number
+  /** Messages in batches being sent or retried. */
+  sending: number
+}
+
+export interface CloseOptions {
+  /** Milliseconds to wait for delivery, retries included; then what is left fails with reason `deadline`. */
+  timeout?: number
+}
+
+const defaultTimers: TimerHost = (callback, ms) => {
+  const id = setTimeout(callback, ms)
+  return () => clearTimeout(id)
+}
+
+export class AnalyticsCore {
+  protected readonly settings: Settings
+  protected readonly logger: Logger
+  protected readonly scheduler: Scheduler
+  private readonly emitter: Emitter<AnalyticsEvents>
+  private readonly build: BuildSettings
+  private readonly abort = new AbortController()
+  private readonly timers: TimerHost
+  private readonly onEnqueue: (() => void) | undefined
+  private closing: Promise<void> | undefined
+  private readonly counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
+  private readonly failedByReason: Partial<Record<FailureReason, number>> = {}
+
+  constructor(options: AnalyticsOptions, runtime: Runtime) {
+    this.settings = resolveOptions(options)
+    this.logger = options.logger ?? consoleLogger(this.settings.verbose)
+    this.emitter = new Emitter((error) => this.logger.error('cdp-analytics: an event listener threw', error))
+    this.timers = runtime.timers ?? defaultTimers
+    this.onEnqueue = runtime.onEnqueue
+    this.build = {
+      library: runtime.library,
+      defaultContext: this.settings.defaultContext,
+      integrations: this.settings.integrations,
+      generateId: options.generateId ?? (() => nanoid()),
+      now: options.now ?? (() => new Date()),
+    }
+    const delivery = this.deliveryContext(options.transport ?? runtime.transport)
+    this.scheduler = new Scheduler(this.settings, {
+      deliver: (batch) => deliverBatch(batch, delivery),
+      settle: (batch, error) => this.settleBatch(batch, error),
+      timers: runtime.intervalFlush === false ? undefined : this.timers,
+    })
+    if (isInsecureEndpoint(this.settings.url)) {
+      this.logger.warn(
+        `cdp-analytics: endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,
+      )
+    }
+  }
+
+  identify(params: IdentifyParams, callback?: Callback): void {
+    this.enqueue('identify', params, callback)
+  }
+  track(params: TrackParams, callback?: Callback): void {
+    this.enqueue('track', params, callback)
+  }
+  page(params: PageParams, callback?: Callback): void {
+    this.enqueue('page', params, callback)
+  }
+  screen(params: ScreenParams, callback?: Callback): void {
+    this.enqueue('screen', params, callback)
+  }
+  group(params: GroupParams, callback?: Callback): void {
+    this.enqueue('group', params, callback)
+  }
+  alias(params: AliasParams, callback?: Callback): void {
+    this.enqueue('alias', params, callback)
+  }
+
+  on<K extends keyof AnalyticsEvents>(event: K, listener: (payload: AnalyticsEvents[K]) => void): () => void {
+    return this.emitter.on(event, listener)
+  }
+
+  off<K extends keyof AnalyticsEvents>(event: K, listener: (payload: AnalyticsEvents[K]) => void): void {
+    this.emitter.off(event, listener)
+  }
+
+  /** Sends everything queued so far; resolves when all of it has an outcome. Never rejects. */
+  flush(): Promise<void> {
+    return this.scheduler.flush()
+  }
+
+  /**
+   * Flushes, waits for delivery and retries up to `timeout` ms, then fails what is left with
+   * reason `deadline`. Later calls fail with reason `closed`. Runs once; later calls return
+   * the same promise. Never rejects.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.timeout ?? this.settings.closeTimeout)
+    return this.closing
+  }
+
+  get closed(): boolean {
+    return this.closing !== undefined
+  }
+
+  /** Messages without an outcome yet. */
+  get pending(): number {
+    return this.scheduler.pending
+  }
+
+  get stats(): AnalyticsStats {
+    return {
+      ...this.counts,
+      failedByReason: { ...this.failedByReason },
+      queued: this.scheduler.queuedMessages,
+      sending: this.scheduler.pending - this.scheduler.queuedMessages,
+    }
+  }
+
+  private enqueue(type: MessageType, params: unknown, callback: Callback | undefined): void {
+    if (this.closing) {
+      return this.refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
+    }
+    const message = buildMessage(type, params, this.build)
+    if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
+    const serialized = serializeMessage(message, this.settings.maxMessageBytes)
+    if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
+    const item: QueuedMessage = { message, json: serialized.json, bytes: serialized.bytes, callback }
+    const full = this.scheduler.add(item)
+    if (full) return this.refuse(full, message, callback)
+    this.counts.enqueued++
+    this.onEnqueue?.()
+  }
+
+  /** A call that never entered the queue: report it asynchronously, or throw in strict mode. */
+  private refuse(error: AnalyticsError, message: Message | undefined, callback: Callback | undefined): void {
+    if (this.settings.strict && (error.reason === 'invalid' || error.reason === 'unserializable' || error.reason === 'too_large')) {
+      throw error
+    }
+    if (this.settings.verbose) this.logger.debug(`cdp-analytics: ${error.message}`)
+    this.countFailure(error)
+    // Asynchronous even here, so a callback always runs after the call returned.
+    queueMicrotask(() => this.report(error, message, callback))
+  }
+
+  private settleBatch(batch: Batch, error: DeliveryError | undefined): void {
+    if (error) {
+      this.logger.warn(`cdp-analytics: ${batch.count} message(s) failed: ${error.message}`)
+      for (const item of batch.items) {
+        this.countFailure(error)
+        this.report(error, item.message, item.callback)
+      }
+      return
+    }
+    this.counts.delivered += batch.count
+    const notify = this.emitter.has('delivered')
+    for (const item of batch.items) {
+      if (notify) this.emitter.emit('delivered', { message: item.message })
+      if (item.callback) this.callSafely(item.callback, undefined, item.message)
+    }
+  }
+
+  private countFailure(error: AnalyticsError): void {
+    this.counts.failed++
+    const reason = error.reason as FailureReason
+    this.failedByReason[reason] = (this.failedByReason[reason] ?? 0) + 1
+  }
+
+  private report(error: AnalyticsError, message: Message | undefined, callback: Callback | undefined): void {
+    this.emitter.emit('failed', { error, message })
+    if (callback) this.callSafely(callback, error, message)
+  }
+
+  private callSafely(callback: Callback, error: AnalyticsError | undefined, message: Message | undefined): void {
+    try {
+      callback(error, message)
+    } catch (thrown) {
+      // A throwing callback must not break delivery of the rest of the batch.
+      this.logger.error('cdp-analytics: a callback threw', thrown)
+    }
+  }
+
+  private deliveryContext(transport: Transport): DeliveryContext {
+    const { settings } = this
+    return {
+      transport,
+      url: settings.url,
+      headers: {
+        ...settings.headers,
+        'Content-Type': 'application/json',
+        Authorization: basicAuthorization(settings.writeKey),
+      },
+      timeout: settings.timeout,
+      retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
+      signal: this.abort.signal,
+      timers: this.timers,
+      now: this.build.now,
+      onRequest: (info) => {
+        this.counts.requests++
+        if (settings.verbose) {
+          this.logger.debug(
+            `cdp-analytics: POST ${settings.url} attempt ${info.attempt}: ${info.messages} messages, ${info.bytes} bytes -> ${info.status ?? info.error} in ${info.durationMs} ms`,
+          )
+        }
+        this.emitter.emit('request', info)
+      },
+      onRetry: (info) => {
+        this.counts.retries++
+        if (settings.verbose) this.logger.debug(`cdp-analytics: retry ${info.attempt} in ${info.delay} ms (${info.reason})`)
+        this.emitter.emit('retry', info)
+      },
+      settle: (batch, error) => this.settleBatch(batch, error),
+    }
+  }
+
+  private async shutdown(timeout: number): Promise<void> {
+    const drained = this.scheduler.flush()
+    const deadline = new AbortController()
+    const timedOut = await Promise.race([
+      drained.then(() => false),
+      sleep(timeout, deadline.signal, this.timers).then(() => true),
+    ])
+    deadline.abort()
+    if (timedOut) {
+      // Cut retries and requests short; each waiting message gets a `deadline` failure.
+      this.abort.abort()
+      this.scheduler.failWaiting()
+      await drained
+    }
+    this.scheduler.stopTimer()
+  }
+}
+
+function consoleLogger(verbose: boolean): Logger {
+  return {
+    debug: (message, ...rest) => {
+      if (verbose) console.debug(message, ...rest)
+    },
+    info: (message, ...rest) => console.info(message, ...rest),
+    warn: (message, ...rest) => console.warn(message, ...rest),
+    error: (message, ...rest) => console.error(message, ...rest),
+  }
+}

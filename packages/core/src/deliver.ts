@@ -1,0 +1,98 @@
+/**
+ * Sends one batch until it has an outcome: delivered, rejected, out of retries, or cut off by
+ * the close deadline. Retry decisions come from the pure policy in retry-policy.ts.
+ */
+import type { Batch } from './batch.js'
+import { DeliveryError } from './errors.js'
+import { decideAttempt, type RetrySettings } from './retry-policy.js'
+import type { Transport, TransportResult } from './transport.js'
+import type { TimerHost } from './types.js'
+
+export interface RequestInfo {
+  attempt: number
+  messages: number
+  bytes: number
+  durationMs: number
+  /** HTTP status, when a response arrived. */
+  status?: number
+  /** Why no response arrived, when none did. */
+  error?: string
+}
+
+export interface RetryInfo {
+  attempt: number
+  delay: number
+  reason: string
+  messages: number
+}
+
+export interface DeliveryContext {
+  transport: Transport
+  url: string
+  headers: Record<string, string>
+  timeout: number
+  retry: RetrySettings
+  signal: AbortSignal
+  timers: TimerHost
+  now: () => Date
+  onRequest: (info: RequestInfo) => void
+  onRetry: (info: RetryInfo) => void
+  /** Called exactly once per batch, with no error on delivery. */
+  settle: (batch: Batch, error: DeliveryError | undefined) => void
+}
+
+export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (ctx.signal.aborted) {
+      return ctx.settle(batch, deadlineError(attempt - 1))
+    }
+    const started = Date.now()
+    const result = await sendSafely(ctx, batch.body(ctx.now().toISOString()))
+    ctx.onRequest({
+      attempt,
+      messages: batch.count,
+      bytes: batch.bodyBytes,
+      durationMs: Date.now() - started,
+      ...(result.kind === 'response' ? { status: result.status } : { error: result.timedOut ? 'timeout' : String(result.error) }),
+    })
+    const outcome = decideAttempt(result, attempt, ctx.retry, ctx.now().getTime(), Math.random())
+    if (outcome.action === 'delivered') return ctx.settle(batch, undefined)
+    if (outcome.action === 'fail') {
+      const status = result.kind === 'response' ? result.status : undefined
+      const message =
+        outcome.reason === 'deadline'
+          ? `not delivered before the close() deadline (${outcome.detail})`
+          : `delivery failed: ${outcome.detail}`
+      return ctx.settle(batch, new DeliveryError(message, outcome.reason, status, attempt))
+    }
+    ctx.onRetry({ attempt, delay: outcome.delay, reason: outcome.detail, messages: batch.count })
+    await sleep(outcome.delay, ctx.signal, ctx.timers)
+  }
+}
+
+export function deadlineError(attempts: number): DeliveryError {
+  return new DeliveryError('not delivered before the close() deadline', 'deadline', undefined, attempts)
+}
+
+/** A transport must not throw, but a user-supplied one might: treat that as a network error. */
+async function sendSafely(ctx: DeliveryContext, body: string): Promise<TransportResult> {
+  try {
+    return await ctx.transport.send({ url: ctx.url, headers: ctx.headers, body, timeout: ctx.timeout, signal: ctx.signal })
+  } catch (error) {
+    return { kind: 'network-error', error, timedOut: false, aborted: ctx.signal.aborted }
+  }
+}
+
+/** Waits `ms`, or less if the signal aborts; never rejects. */
+export function sleep(ms: number, signal: AbortSignal, timers: TimerHost): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      cancel()
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const cancel = timers(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

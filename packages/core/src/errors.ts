@@ -1,0 +1,104 @@
+/**
+ * One error base class and one subclass per way a message can fail, so callers can
+ * branch on `instanceof` or on the stable `reason` string (which is also what the
+ * client's counters are keyed by).
+ */
+
+/** Why a message did not reach the API. Stable strings: safe to log, count and switch on. */
+export type FailureReason =
+  | 'invalid' // the call's input broke the API's rules (ValidationError)
+  | 'unserializable' // the message cannot be turned into JSON (SerializationError)
+  | 'too_large' // the message is over the per-message byte limit
+  | 'queue_full' // maxQueueSize or maxQueueBytes was reached
+  | 'closed' // the call came after close()
+  | 'rejected' // the API answered with a status that must not be retried
+  | 'retries_exhausted' // every retry failed
+  | 'deadline' // close({ timeout }) ran out before the message could be delivered
+
+export class AnalyticsError extends Error {
+  override name = 'AnalyticsError'
+  /** A stable machine-readable code; see {@link FailureReason}. */
+  readonly reason: FailureReason | 'config'
+
+  constructor(message: string, reason: FailureReason | 'config', options?: { cause?: unknown }) {
+    super(message, options)
+    this.reason = reason
+  }
+}
+
+/** Bad options passed to the constructor. Thrown, since nothing can work until it is fixed. */
+export class ConfigError extends AnalyticsError {
+  override name = 'ConfigError'
+  constructor(message: string) {
+    super(message, 'config')
+  }
+}
+
+/** The input of one call is invalid; `field` names the offending path, for example `properties`. */
+export class ValidationError extends AnalyticsError {
+  override name = 'ValidationError'
+  constructor(
+    message: string,
+    readonly call: string,
+    readonly field: string,
+  ) {
+    super(message, 'invalid')
+  }
+}
+
+/** The message holds a value JSON cannot carry (a cycle, a BigInt, a throwing toJSON). */
+export class SerializationError extends AnalyticsError {
+  override name = 'SerializationError'
+  constructor(
+    message: string,
+    readonly field: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'unserializable', options)
+  }
+}
+
+/** The serialized message exceeds the API's per-message limit; the API would drop it silently. */
+export class MessageTooLargeError extends AnalyticsError {
+  override name = 'MessageTooLargeError'
+  constructor(
+    message: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(message, 'too_large')
+  }
+}
+
+/** The queue is at its bound; the newest message is refused so memory stays bounded. */
+export class QueueFullError extends AnalyticsError {
+  override name = 'QueueFullError'
+  constructor(message: string) {
+    super(message, 'queue_full')
+  }
+}
+
+/** The client was closed before this call. */
+export class ClosedError extends AnalyticsError {
+  override name = 'ClosedError'
+  constructor(message: string) {
+    super(message, 'closed')
+  }
+}
+
+/**
+ * Delivery failed: a non-retryable status, retries used up, or the close deadline passed.
+ * `status` is the last HTTP status seen, if any response arrived.
+ */
+export class DeliveryError extends AnalyticsError {
+  override name = 'DeliveryError'
+  constructor(
+    message: string,
+    reason: 'rejected' | 'retries_exhausted' | 'deadline',
+    readonly status: number | undefined,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, reason, options)
+  }
+}

@@ -1,0 +1,42 @@
+export { AnalyticsCore } from './client.js'
+export type { AnalyticsEvents, AnalyticsStats, CloseOptions, Runtime } from './client.js'
+export type { AnalyticsOptions } from './options.js'
+export { DEFAULT_ENDPOINT, batchUrl } from './options.js'
+export {
+  AnalyticsError,
+  ClosedError,
+  ConfigError,
+  DeliveryError,
+  MessageTooLargeError,
+  QueueFullError,
+  SerializationError,
+  ValidationError,
+} from './errors.js'
+export type { FailureReason } from './errors.js'
+export type { Transport, TransportRequest, TransportResult } from './transport.js'
+export { MemoryTransport } from './memory-transport.js'
+export type { RecordedRequest, ScriptedResult } from './memory-transport.js'
+export { createFetchTransport, readDetail, anySignal } from './fetch-transport.js'
+export type { FetchTransportOptions } from './fetch-transport.js'
+export { decideAttempt, defaultBackoff, isRetryableStatus, parseRetryAfter, withJitter } from './retry-policy.js'
+export type { AttemptOutcome, RetrySettings } from './retry-policy.js'
+export { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, batchBodyBytes, fitsInBatch, utf8Length } from './limits.js'
+export type { RequestInfo, RetryInfo } from './deliver.js'
+export type {
+  AliasParams,
+  Callback,
+  CommonFields,
+  GroupParams,
+  IdentifyParams,
+  Identity,
+  JsonObject,
+  Logger,
+  Message,
+  MessageType,
+  PageParams,
+  ParamsByType,
+  ScreenParams,
+  TimerHost,
+  CancelTimer,
+  TrackParams,
+} from './types.js'

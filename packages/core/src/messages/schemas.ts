@@ -1,0 +1,34 @@
+/**
+ * valibot schemas of the six calls' input (pipelines-api.md §6 and §9). They check the top
+ * level only: properties and traits may hold any JSON, which serialize.ts checks in one pass.
+ * Each `message` string completes the sentence `"field" must be ...`.
+ */
+import * as v from 'valibot'
+import { isPlainObject } from '../merge.js'
+import { isTimestampInput } from '../timestamp.js'
+import type { MessageType } from '../types.js'
+
+const text = v.string('a string')
+const object = v.custom<Record<string, unknown>>(isPlainObject, 'a plain object')
+const optionalText = v.optional(text)
+const optionalObject = v.optional(object)
+
+const common = {
+  messageId: v.optional(v.pipe(text, v.nonEmpty('a non-empty string'))),
+  timestamp: v.optional(
+    v.custom<Date | string>(isTimestampInput, 'a valid Date or an RFC 3339 string with a zone'),
+  ),
+  context: optionalObject,
+  integrations: v.optional(v.record(v.string(), v.boolean('a boolean'), 'an object of booleans')),
+}
+
+const person = { userId: optionalText, anonymousId: optionalText }
+
+export const schemas = {
+  identify: v.looseObject({ ...common, ...person, traits: optionalObject }),
+  track: v.looseObject({ ...common, ...person, groupId: optionalText, event: text, properties: optionalObject }),
+  page: v.looseObject({ ...common, ...person, name: optionalText, category: optionalText, properties: optionalObject }),
+  screen: v.looseObject({ ...common, ...person, name: optionalText, category: optionalText, properties: optionalObject }),
+  group: v.looseObject({ ...common, ...person, groupId: text, objectTypeId: optionalText, traits: optionalObject }),
+  alias: v.looseObject({ ...common, previousId: text, userId: text }),
+} satisfies Record<MessageType, v.GenericSchema>

@@ -1,0 +1,171 @@
+/**
+ * Every option of the client, with its default, and the one function that checks them.
+ * Config errors throw from the constructor: nothing can work until they are fixed.
+ */
+import { ConfigError } from './errors.js'
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from './limits.js'
+import { isPlainObject } from './merge.js'
+import { defaultBackoff } from './retry-policy.js'
+import type { Logger } from './types.js'
+import type { Transport } from './transport.js'
+
+export interface AnalyticsOptions {
+  /** API key of your Customer.io HTTP source. Sent as Basic auth; never logged. Required. */
+  writeKey: string
+  /**
+   * Base URL of the API; requests go to `${endpoint}/v1/batch`.
+   * Use `https://cdp-eu.customer.io` for the EU region.
+   * @default 'https://cdp.customer.io'
+   */
+  endpoint?: string
+  /** Send a batch as soon as it holds this many messages. @default 20 */
+  flushAt?: number
+  /** Send a partial batch this many milliseconds after its first message. @default 5000 */
+  flushInterval?: number
+  /** Retries per batch after the first attempt. With the default backoff, 10 retries span over a minute. @default 10 */
+  maxRetries?: number
+  /** Per-request timeout in milliseconds. @default 10000 */
+  timeout?: number
+  /** Messages waiting to be sent, at most; further calls fail with `queue_full`. @default 100000 */
+  maxQueueSize?: number
+  /** Bytes of JSON waiting to be sent, at most; further calls fail with `queue_full`. @default 134217728 (128 MiB) */
+  maxQueueBytes?: number
+  /** Largest request body in bytes; may only be lowered. @default 500000 */
+  maxBatchBytes?: number
+  /** Requests in flight at once (a retrying batch holds its slot). @default 4 */
+  maxInFlight?: number
+  /** Longest wait before a retry, in ms, including a server's `Retry-After`. @default 30000 */
+  maxRetryDelay?: number
+  /** Delay in ms before retry number `retry` (1-based), before jitter. @default 500 ms doubling per retry */
+  retryBackoff?: (retry: number) => number
+  /** How long `close()` waits when called without a timeout, in ms. @default 10000 */
+  closeTimeout?: number
+  /** Context merged under every call's own `context` (the call wins). @default undefined */
+  defaultContext?: Record<string, unknown>
+  /** Integrations merged under every call's own `integrations` (the call wins). @default undefined */
+  integrations?: Record<string, boolean>
+  /** Extra request headers, for a proxy in front of the API. @default undefined */
+  headers?: Record<string, string>
+  /** Where the client logs. @default console, with debug lines only when `verbose` */
+  logger?: Logger
+  /** Log every request and retry at debug level. @default false */
+  verbose?: boolean
+  /** Throw a ValidationError from the call instead of reporting it to the callback. For tests. @default false */
+  strict?: boolean
+  /** Replace how requests are sent (for tests: `MemoryTransport`). @default the adapter's HTTP transport */
+  transport?: Transport
+  /** Generates `messageId`s. @default nanoid() */
+  generateId?: () => string
+  /** The clock, for `timestamp` and `sentAt`. @default () => new Date() */
+  now?: () => Date
+}
+
+export interface Settings {
+  writeKey: string
+  url: string
+  flushAt: number
+  flushInterval: number
+  maxRetries: number
+  timeout: number
+  maxQueueSize: number
+  maxQueueBytes: number
+  maxBatchBytes: number
+  maxMessageBytes: number
+  maxInFlight: number
+  maxRetryDelay: number
+  retryBackoff: (retry: number) => number
+  closeTimeout: number
+  defaultContext: Record<string, unknown> | undefined
+  integrations: Record<string, boolean> | undefined
+  headers: Record<string, string>
+  verbose: boolean
+  strict: boolean
+}
+
+export const DEFAULT_ENDPOINT = 'https://cdp.customer.io'
+
+/** CR, LF or NUL in a header value would let it end the header and inject another. */
+const HEADER_BREAK = /[\r\n\0]/
+
+export function resolveOptions(options: AnalyticsOptions): Settings {
+  if (!isPlainObject(options)) throw new ConfigError('options must be an object with at least { writeKey }')
+  const { writeKey } = options
+  if (typeof writeKey !== 'string' || writeKey.trim() === '') {
+    throw new ConfigError('writeKey is required: the API key of your Customer.io HTTP source')
+  }
+  if (HEADER_BREAK.test(writeKey)) throw new ConfigError('writeKey must not contain CR, LF or NUL characters')
+  const headers = checkHeaders(options.headers)
+  return {
+    writeKey,
+    url: batchUrl(options.endpoint ?? DEFAULT_ENDPOINT),
+    flushAt: integer('flushAt', options.flushAt, 20, 1),
+    flushInterval: integer('flushInterval', options.flushInterval, 5000, 0),
+    maxRetries: integer('maxRetries', options.maxRetries, 10, 0),
+    timeout: integer('timeout', options.timeout, 10_000, 1),
+    maxQueueSize: integer('maxQueueSize', options.maxQueueSize, 100_000, 1),
+    maxQueueBytes: integer('maxQueueBytes', options.maxQueueBytes, 128 * 1024 * 1024, 1),
+    maxBatchBytes: Math.min(integer('maxBatchBytes', options.maxBatchBytes, MAX_BATCH_BYTES, 1024), MAX_BATCH_BYTES),
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    maxInFlight: integer('maxInFlight', options.maxInFlight, 4, 1),
+    maxRetryDelay: integer('maxRetryDelay', options.maxRetryDelay, 30_000, 0),
+    retryBackoff: fn('retryBackoff', options.retryBackoff) ?? defaultBackoff,
+    closeTimeout: integer('closeTimeout', options.closeTimeout, 10_000, 0),
+    defaultContext: object('defaultContext', options.defaultContext),
+    integrations: object('integrations', options.integrations) as Record<string, boolean> | undefined,
+    headers,
+    verbose: options.verbose === true,
+    strict: options.strict === true,
+  }
+}
+
+/** `${endpoint}/v1/batch`, tolerating a trailing slash; only http(s) URLs. */
+export function batchUrl(endpoint: string): string {
+  let url: URL
+  try {
+    url = new URL(endpoint)
+  } catch {
+    throw new ConfigError(`endpoint must be an absolute URL such as ${DEFAULT_ENDPOINT} (got ${JSON.stringify(endpoint)})`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`endpoint must use https: (got ${url.protocol})`)
+  }
+  if (url.username || url.password) throw new ConfigError('endpoint must not carry credentials; use writeKey')
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/v1/batch`
+}
+
+/** Whether plain http would carry the write key readably beyond this machine. */
+export function isInsecureEndpoint(url: string): boolean {
+  const { protocol, hostname } = new URL(url)
+  if (protocol !== 'http:') return false
+  return !(hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.'))
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer of at least ${min} (got ${String(value)})`)
+  }
+  return value
+}
+
+function fn<T>(name: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigError(`${name} must be a function`)
+  return value
+}
+
+function object(name: string, value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined
+  if (!isPlainObject(value)) throw new ConfigError(`${name} must be a plain object`)
+  return value
+}
+
+function checkHeaders(value: unknown): Record<string, string> {
+  const headers = object('headers', value) ?? {}
+  for (const [key, header] of Object.entries(headers)) {
+    if (typeof header !== 'string' || HEADER_BREAK.test(header) || HEADER_BREAK.test(key) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+      throw new ConfigError(`headers: "${key.replace(HEADER_BREAK, '?')}" is not a valid header (names are tokens; values are strings without CR/LF)`)
+    }
+    if (key.toLowerCase() === 'authorization') throw new ConfigError('headers must not set Authorization; it is built from writeKey')
+  }
+  return headers as Record<string, string>
+}

@@ -1,0 +1,101 @@
+/**
+ * What to do after one attempt, as pure functions of the attempt's result, so the whole
+ * policy is one table of cases (see test/retry-policy.test.ts and the README's table).
+ */
+import type { TransportResult } from './transport.js'
+
+export type AttemptOutcome =
+  | { action: 'delivered' }
+  | { action: 'retry'; delay: number; detail: string }
+  | { action: 'fail'; reason: 'rejected' | 'retries_exhausted' | 'deadline'; detail: string }
+
+export interface RetrySettings {
+  maxRetries: number
+  /** Delay before retry number `retry` (1-based), before jitter and the cap. */
+  backoff: (retry: number) => number
+  /** Upper bound for any wait, including one a server asks for with `Retry-After`. */
+  maxRetryDelay: number
+}
+
+/** 501 Not Implemented and 505 HTTP Version Not Supported will not change on a retry. */
+const PERMANENT_SERVER_ERRORS = new Set([501, 505])
+
+/** Whether a status is worth trying again: timeouts, rate limits and transient server errors. */
+export function isRetryableStatus(status: number): boolean {
+  if (status === 408 || status === 429) return true
+  return status >= 500 && status <= 599 && !PERMANENT_SERVER_ERRORS.has(status)
+}
+
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+ * Returns undefined when absent or unreadable, so the ordinary backoff applies.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value == null) return undefined
+  const text = value.trim()
+  if (text === '') return undefined
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  // An HTTP-date always names a month; Date.parse alone would read "-3" or "1.5" as dates.
+  if (!/[A-Za-z]{3}/.test(text)) return undefined
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+/** Exponential backoff from 500 ms, doubling per retry (the cap is applied by the caller). */
+export function defaultBackoff(retry: number): number {
+  return 500 * 2 ** (retry - 1)
+}
+
+/**
+ * "Equal jitter": keep half the delay and randomise the other half, so a fleet of clients
+ * that failed together does not retry together, while each still waits a useful minimum.
+ */
+export function withJitter(delay: number, random: number): number {
+  return Math.round(delay / 2 + (delay / 2) * random)
+}
+
+/**
+ * Decide the outcome of attempt number `attempt` (1-based).
+ * `random` is in [0, 1); pass Math.random() in production and a constant in tests.
+ */
+export function decideAttempt(
+  result: TransportResult,
+  attempt: number,
+  settings: RetrySettings,
+  now: number,
+  random: number,
+): AttemptOutcome {
+  let detail: string
+  let retryAfter: number | undefined
+  if (result.kind === 'response') {
+    const { status } = result
+    if (status >= 200 && status < 300) return { action: 'delivered' }
+    detail = `HTTP ${status}${result.detail ? `: ${result.detail}` : ''}`
+    if (status >= 300 && status < 400) {
+      // fetch is told not to follow redirects: following one would re-send the write key to
+      // another origin, or turn the POST into a GET. The endpoint option must be fixed instead.
+      return { action: 'fail', reason: 'rejected', detail: `${detail} (redirect: set endpoint to the final URL)` }
+    }
+    if (!isRetryableStatus(status)) return { action: 'fail', reason: 'rejected', detail }
+    retryAfter = parseRetryAfter(result.retryAfter, now)
+  } else {
+    if (result.aborted) return { action: 'fail', reason: 'deadline', detail: 'aborted by close() deadline' }
+    detail = result.timedOut ? 'request timed out' : `network error: ${describeError(result.error)}`
+  }
+  if (attempt > settings.maxRetries) {
+    return { action: 'fail', reason: 'retries_exhausted', detail: `${detail} (after ${attempt} attempts)` }
+  }
+  const backoff = withJitter(settings.backoff(attempt), random)
+  const delay = Math.min(settings.maxRetryDelay, Math.max(backoff, retryAfter ?? 0))
+  return { action: 'retry', delay, detail }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause
+    const code = cause && typeof cause === 'object' && 'code' in cause ? ` (${String(cause.code)})` : ''
+    return `${error.message}${code}`
+  }
+  return String(error)
+}

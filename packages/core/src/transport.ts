@@ -1,0 +1,28 @@
+/**
+ * The one seam between the core and a runtime: a Transport moves one request body and
+ * reports what happened. It never throws and never retries; the core decides what a
+ * result means (see retry-policy.ts), so that policy is written and tested once.
+ */
+
+export interface TransportRequest {
+  /** Full URL, for example `https://cdp.customer.io/v1/batch`. */
+  url: string
+  /** Includes `Authorization` and `Content-Type`. Never log these: they hold the write key. */
+  headers: Record<string, string>
+  /** The JSON body, already serialized. */
+  body: string
+  /** Per-request timeout in milliseconds. */
+  timeout: number
+  /** Aborted when the client's close deadline passes. */
+  signal: AbortSignal
+}
+
+export type TransportResult =
+  /** A response arrived (any status). `retryAfter` is the raw `Retry-After` header, if any. */
+  | { kind: 'response'; status: number; retryAfter?: string | null; detail?: string }
+  /** No response: connection refused or reset, DNS failure, timeout, or aborted by the client. */
+  | { kind: 'network-error'; error: unknown; timedOut: boolean; aborted?: boolean }
+
+export interface Transport {
+  send(request: TransportRequest): Promise<TransportResult>
+}

@@ -1,0 +1,88 @@
+import type { AnalyticsError } from './errors.js'
+
+/** Any JSON-compatible object; `Date` values are sent as ISO 8601 strings. */
+export type JsonObject = Record<string, unknown>
+
+export type MessageType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias'
+
+/** Fields every call accepts (pipelines-api.md §6). */
+export interface CommonFields {
+  /** Generated with nanoid when absent. Keep it stable to let the API de-duplicate. */
+  messageId?: string
+  /** When the event happened; a `Date` or an RFC 3339 string with a zone. Defaults to now. */
+  timestamp?: Date | string
+  context?: JsonObject
+  integrations?: Record<string, boolean>
+}
+
+/** userId, anonymousId or both: the API needs at least one (pipelines-api.md §9). */
+export interface Identity {
+  userId?: string
+  anonymousId?: string
+}
+
+export interface IdentifyParams extends CommonFields, Identity {
+  traits?: JsonObject
+}
+export interface TrackParams extends CommonFields, Identity {
+  event: string
+  properties?: JsonObject
+  /** A track may be attributed to a group instead of a person (pipelines-api.md §9). */
+  groupId?: string
+}
+export interface PageParams extends CommonFields, Identity {
+  name?: string
+  category?: string
+  properties?: JsonObject
+}
+export interface ScreenParams extends CommonFields, Identity {
+  name?: string
+  category?: string
+  properties?: JsonObject
+}
+export interface GroupParams extends CommonFields, Identity {
+  groupId: string
+  /** Journeys object type, a stringified integer; the API assumes "1" when absent (§12). */
+  objectTypeId?: string
+  traits?: JsonObject
+}
+export interface AliasParams extends CommonFields {
+  previousId: string
+  userId: string
+}
+
+export interface ParamsByType {
+  identify: IdentifyParams
+  track: TrackParams
+  page: PageParams
+  screen: ScreenParams
+  group: GroupParams
+  alias: AliasParams
+}
+
+/** A message as sent: the call's fields plus what the client fills in. */
+export interface Message extends JsonObject {
+  type: MessageType
+  messageId: string
+  timestamp: string
+  context: JsonObject
+}
+
+/** Called exactly once per call: with no error after delivery, or with the reason it failed. */
+export type Callback = (error: AnalyticsError | undefined, message: Message | undefined) => void
+
+export interface Logger {
+  debug(message: string, ...rest: unknown[]): void
+  info(message: string, ...rest: unknown[]): void
+  warn(message: string, ...rest: unknown[]): void
+  error(message: string, ...rest: unknown[]): void
+}
+
+/** Cancels a timer armed with a {@link TimerHost}. */
+export type CancelTimer = () => void
+
+/**
+ * How the core arms timers. Adapters supply one (Node unrefs its timers so they never keep a
+ * process alive); an edge adapter may supply none, and then the core never arms a timer.
+ */
+export type TimerHost = (callback: () => void, ms: number) => CancelTimer

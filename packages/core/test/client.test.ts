@@ -1,0 +1,255 @@
+import { describe, expect, it, vi } from 'vitest'
+import { ClosedError, DeliveryError, MessageTooLargeError, QueueFullError, SerializationError, ValidationError } from '../src/errors.js'
+import type { MemoryTransport } from '../src/memory-transport.js'
+import { GatedTransport, expectAllValid, makeClient, outcomes } from './helpers/client.js'
+
+describe('batching', () => {
+  it('sends a batch as soon as flushAt messages are queued', async () => {
+    const { client, transport } = makeClient({ flushAt: 3 })
+    const { callback, settled } = outcomes(3)
+    for (let i = 0; i < 3; i++) client.track({ userId: `u${i}`, event: 'e' }, callback)
+    await settled
+    const memory = transport as MemoryTransport
+    expect(memory.requests).toHaveLength(1)
+    expect(memory.requests[0]!.body.batch.map((m) => m.userId)).toEqual(['u0', 'u1', 'u2'])
+    expectAllValid(memory)
+  })
+
+  it('sends a partial batch after flushInterval (fake clock: the timer is under test)', async () => {
+    vi.useFakeTimers()
+    try {
+      const { client, transport } = makeClient({ flushAt: 100, flushInterval: 5000 })
+      client.track({ userId: 'u', event: 'e' })
+      await vi.advanceTimersByTimeAsync(4999)
+      expect((transport as MemoryTransport).requests).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(1)
+      expect((transport as MemoryTransport).requests).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('packs by bytes: no request body exceeds maxBatchBytes, nothing is split or lost', async () => {
+    const { client, transport } = makeClient({ flushAt: 1000, maxBatchBytes: 500_000 })
+    const big = 'x'.repeat(30_000)
+    const { callback, settled, results } = outcomes(40)
+    for (let i = 0; i < 40; i++) client.track({ userId: `u${i}`, event: 'big', properties: { big } }, callback)
+    await client.flush()
+    await settled
+    const memory = transport as MemoryTransport
+    for (const request of memory.requests) expect(new TextEncoder().encode(request.raw).length).toBeLessThanOrEqual(500_000)
+    expect(memory.requests.length).toBeGreaterThanOrEqual(3)
+    expect(memory.messages).toHaveLength(40)
+    expect(results.every((r) => r.error === undefined)).toBe(true)
+    expectAllValid(memory)
+  })
+
+  it('caps requests in flight at maxInFlight', async () => {
+    const gated = new GatedTransport()
+    const { client } = makeClient({ flushAt: 1, maxInFlight: 2 }, gated)
+    for (let i = 0; i < 6; i++) client.track({ userId: 'u', event: `e${i}` })
+    await Promise.resolve()
+    expect(gated.active).toBe(2)
+    const flushed = client.flush()
+    while (gated.bodies.length < 6) {
+      gated.releaseAll()
+      await new Promise((r) => setTimeout(r, 0))
+    }
+    gated.releaseAll()
+    await flushed
+    expect(gated.maxActive).toBe(2)
+  })
+})
+
+describe('outcomes: every call gets exactly one', () => {
+  it('callbacks run once, after the call returned, with the delivered message', async () => {
+    const { client } = makeClient({ flushAt: 2 })
+    const { callback, settled, results } = outcomes(2)
+    let returned = false
+    client.identify({ userId: 'u', traits: { email: 'a@example.com' } }, (error, message) => {
+      expect(returned).toBe(true)
+      callback(error, message)
+    })
+    client.track({ userId: 'u', event: 'e' }, callback)
+    returned = true
+    await settled
+    await client.close()
+    expect(results.map((r) => [r.error, r.message?.type])).toEqual([
+      [undefined, 'identify'],
+      [undefined, 'track'],
+    ])
+  })
+
+  it('a bad message fails alone; the good ones in the same batch are delivered', async () => {
+    const { client, transport } = makeClient({ flushAt: 4 })
+    const circular: Record<string, unknown> = { a: 1 }
+    circular.self = circular
+    const { callback, settled, results } = outcomes(4)
+    client.track({ userId: 'u', event: 'ok-1' }, callback)
+    client.track({ userId: 'u', event: 'bigint', properties: { nested: { amount: 10n } } }, callback)
+    client.track({ userId: 'u', event: 'cycle', properties: { circular } }, callback)
+    client.track({ userId: 'u', event: 'ok-2' }, callback)
+    await client.flush()
+    await settled
+    const byEvent = Object.fromEntries(results.map((r) => [r.message?.event, r.error]))
+    expect(byEvent['ok-1']).toBeUndefined()
+    expect(byEvent['ok-2']).toBeUndefined()
+    expect(byEvent.bigint).toBeInstanceOf(SerializationError)
+    expect(byEvent.bigint!.message).toMatch(/"properties\.nested\.amount" cannot be serialized/)
+    expect(byEvent.cycle).toBeInstanceOf(SerializationError)
+    expect(byEvent.cycle!.message).toMatch(/"properties\.circular\.self"/)
+    expect((transport as MemoryTransport).messages.map((m) => m.event)).toEqual(['ok-1', 'ok-2'])
+  })
+
+  it('a message over 32,000 bytes is refused before sending', async () => {
+    const { client, transport } = makeClient()
+    const { callback, settled, results } = outcomes(1)
+    client.track({ userId: 'u', event: 'e', properties: { blob: 'é'.repeat(16_000) } }, callback)
+    await settled
+    expect(results[0]!.error).toBeInstanceOf(MessageTooLargeError)
+    expect((results[0]!.error as MessageTooLargeError).bytes).toBeGreaterThan(32_000)
+    await client.flush()
+    expect((transport as MemoryTransport).requests).toHaveLength(0)
+  })
+
+  it('invalid input reaches the callback and the failed event, never the caller', async () => {
+    const { client } = makeClient()
+    const failed = vi.fn()
+    client.on('failed', failed)
+    const { callback, settled, results } = outcomes(1)
+    expect(() => client.track({ userId: 'u' } as never, callback)).not.toThrow()
+    await settled
+    expect(results[0]!.error).toBeInstanceOf(ValidationError)
+    expect(results[0]!.error!.message).toBe('track: "event" is required')
+    expect(failed).toHaveBeenCalledTimes(1)
+    expect(client.stats.failedByReason).toEqual({ invalid: 1 })
+  })
+
+  it('strict mode throws invalid input at the caller', () => {
+    const { client } = makeClient({ strict: true })
+    expect(() => client.track({ userId: 'u' } as never)).toThrow(ValidationError)
+  })
+
+  it('a full queue refuses the newest message with queue_full', async () => {
+    const { client } = makeClient({ flushAt: 100, maxQueueSize: 3 })
+    const { callback, settled, results } = outcomes(1)
+    for (let i = 0; i < 3; i++) client.track({ userId: 'u', event: `e${i}` })
+    client.track({ userId: 'u', event: 'overflow' }, callback)
+    await settled
+    expect(results[0]!.error).toBeInstanceOf(QueueFullError)
+    expect(results[0]!.message?.event).toBe('overflow')
+    await client.close()
+    expect(client.stats).toMatchObject({ delivered: 3, failed: 1, failedByReason: { queue_full: 1 } })
+  })
+
+  it('a throwing callback does not stop the others', async () => {
+    const { client } = makeClient({ flushAt: 2 })
+    const { callback, settled } = outcomes(1)
+    client.track({ userId: 'u', event: 'a' }, () => {
+      throw new Error('user bug')
+    })
+    client.track({ userId: 'u', event: 'b' }, callback)
+    await settled
+  })
+})
+
+describe('retries', () => {
+  it('retries 5xx with the same messageIds, then delivers', async () => {
+    const { client, transport } = makeClient({ flushAt: 2 })
+    const memory = transport as MemoryTransport
+    memory.respondWith(500, { status: 503, retryAfter: '0' }, { networkError: 'ECONNRESET' })
+    const retries = vi.fn()
+    client.on('retry', retries)
+    const { callback, settled, results } = outcomes(2)
+    client.track({ userId: 'u', event: 'a' }, callback)
+    client.track({ userId: 'u', event: 'b' }, callback)
+    await settled
+    expect(results.every((r) => r.error === undefined)).toBe(true)
+    expect(memory.requests).toHaveLength(4)
+    const ids = memory.requests.map((r) => r.body.batch.map((m) => m.messageId).join())
+    expect(new Set(ids).size).toBe(1)
+    expect(retries).toHaveBeenCalledTimes(3)
+  })
+
+  it('does not retry a 400 and reports it', async () => {
+    const { client, transport } = makeClient({ flushAt: 1 })
+    ;(transport as MemoryTransport).respondWith(400)
+    const { callback, settled, results } = outcomes(1)
+    client.track({ userId: 'u', event: 'a' }, callback)
+    await settled
+    expect(results[0]!.error).toBeInstanceOf(DeliveryError)
+    expect(results[0]!.error).toMatchObject({ reason: 'rejected', status: 400, attempts: 1 })
+    expect((transport as MemoryTransport).requests).toHaveLength(1)
+  })
+
+  it('gives up after maxRetries with retries_exhausted', async () => {
+    const { client, transport } = makeClient({ flushAt: 1, maxRetries: 2 })
+    ;(transport as MemoryTransport).respondWith(500, 500, 500, 500)
+    const { callback, settled, results } = outcomes(1)
+    client.track({ userId: 'u', event: 'a' }, callback)
+    await settled
+    expect(results[0]!.error).toMatchObject({ reason: 'retries_exhausted', attempts: 3 })
+    expect((transport as MemoryTransport).requests).toHaveLength(3)
+  })
+})
+
+describe('flush and close', () => {
+  it('concurrent flush() calls share one promise; a flush after new calls covers them', async () => {
+    const gated = new GatedTransport()
+    const { client } = makeClient({ flushAt: 100 }, gated)
+    client.track({ userId: 'u', event: 'a' })
+    const first = client.flush()
+    expect(client.flush()).toBe(first)
+    client.track({ userId: 'u', event: 'b' })
+    const second = client.flush()
+    expect(second).not.toBe(first)
+    gated.releaseAll()
+    await first
+    await Promise.resolve()
+    gated.releaseAll()
+    await second
+    expect(gated.bodies).toHaveLength(2)
+  })
+
+  it('close() is idempotent and later calls fail with ClosedError', async () => {
+    const { client, transport } = makeClient()
+    client.track({ userId: 'u', event: 'before' })
+    const closing = client.close()
+    expect(client.close()).toBe(closing)
+    await closing
+    expect((transport as MemoryTransport).messages.map((m) => m.event)).toEqual(['before'])
+    const { callback, settled, results } = outcomes(1)
+    client.track({ userId: 'u', event: 'after' }, callback)
+    await settled
+    expect(results[0]!.error).toBeInstanceOf(ClosedError)
+  })
+
+  it('close({ timeout }) keeps its deadline and fails what is left with reason deadline', async () => {
+    const gated = new GatedTransport()
+    const { client } = makeClient({ flushAt: 1, maxInFlight: 1 }, gated)
+    const { callback, settled, results } = outcomes(3)
+    for (let i = 0; i < 3; i++) client.track({ userId: 'u', event: `e${i}` }, callback)
+    const started = Date.now()
+    await client.close({ timeout: 100 })
+    await settled
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(results.map((r) => r.error?.reason)).toEqual(['deadline', 'deadline', 'deadline'])
+    expect(client.pending).toBe(0)
+  })
+})
+
+describe('events and stats', () => {
+  it('emits request and delivered events and counts them', async () => {
+    const { client } = makeClient({ flushAt: 2 })
+    const requests = vi.fn()
+    const delivered = vi.fn()
+    client.on('request', requests)
+    client.on('delivered', delivered)
+    client.track({ userId: 'u', event: 'a' })
+    client.track({ userId: 'u', event: 'b' })
+    await client.flush()
+    expect(requests).toHaveBeenCalledWith(expect.objectContaining({ status: 200, messages: 2, attempt: 1 }))
+    expect(delivered).toHaveBeenCalledTimes(2)
+    expect(client.stats).toMatchObject({ enqueued: 2, delivered: 2, failed: 0, requests: 1, queued: 0, sending: 0 })
+  })
+})

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { decideAttempt, parseRetryAfter, type RetrySettings } from '../src/retry-policy.js'
+import type { TransportResult } from '../src/transport.js'
+
+const settings: RetrySettings = { maxRetries: 3, backoff: (retry) => 1000 * 2 ** (retry - 1), maxRetryDelay: 30_000 }
+const NOW = Date.parse('2026-12-01T00:00:00Z')
+const status = (code: number, retryAfter?: string): TransportResult => ({ kind: 'response', status: code, retryAfter })
+const network = (timedOut = false, aborted = false): TransportResult => ({ kind: 'network-error', error: new Error('ECONNRESET'), timedOut, aborted })
+
+// random = 1 keeps the full backoff, so delays are exact: attempt 1 -> 1000 ms.
+describe('decideAttempt: the retry table (README "Retry policy")', () => {
+  it.each([
+    ['200', status(200), 'delivered', undefined],
+    ['204', status(204), 'delivered', undefined],
+    ['301 redirect', status(301), 'fail:rejected', undefined],
+    ['307 redirect', status(307), 'fail:rejected', undefined],
+    ['400', status(400), 'fail:rejected', undefined],
+    ['401', status(401), 'fail:rejected', undefined],
+    ['403', status(403), 'fail:rejected', undefined],
+    ['404', status(404), 'fail:rejected', undefined],
+    ['408', status(408), 'retry', 1000],
+    ['413', status(413), 'fail:rejected', undefined],
+    ['429 without Retry-After', status(429), 'retry', 1000],
+    ['429 Retry-After: 7 (seconds)', status(429, '7'), 'retry', 7000],
+    ['429 Retry-After: HTTP-date 12 s ahead', status(429, new Date(NOW + 12_000).toUTCString()), 'retry', 12_000],
+    ['429 Retry-After: 3600 is capped', status(429, '3600'), 'retry', 30_000],
+    ['429 Retry-After shorter than backoff', status(429, '0'), 'retry', 1000],
+    ['429 Retry-After garbage', status(429, 'soon'), 'retry', 1000],
+    ['500', status(500), 'retry', 1000],
+    ['501', status(501), 'fail:rejected', undefined],
+    ['502', status(502), 'retry', 1000],
+    ['503 Retry-After: 2', status(503, '2'), 'retry', 2000],
+    ['504', status(504), 'retry', 1000],
+    ['505', status(505), 'fail:rejected', undefined],
+    ['599', status(599), 'retry', 1000],
+    ['connection reset', network(), 'retry', 1000],
+    ['timeout', network(true), 'retry', 1000],
+    ['aborted by close deadline', network(false, true), 'fail:deadline', undefined],
+  ])('%s -> %s', (_name, result, expected, delay) => {
+    const outcome = decideAttempt(result, 1, settings, NOW, 1)
+    const action = outcome.action === 'fail' ? `fail:${outcome.reason}` : outcome.action
+    expect(action).toBe(expected)
+    if (outcome.action === 'retry') expect(outcome.delay).toBe(delay)
+  })
+
+  it.each([
+    [1, 1000],
+    [2, 2000],
+    [3, 4000],
+  ])('backoff grows: retry %i waits %i ms', (attempt, delay) => {
+    expect(decideAttempt(status(503), attempt, settings, NOW, 1)).toMatchObject({ action: 'retry', delay })
+  })
+
+  it('gives up after maxRetries retries', () => {
+    expect(decideAttempt(status(503), 4, settings, NOW, 1)).toMatchObject({ action: 'fail', reason: 'retries_exhausted' })
+    expect(decideAttempt(network(true), 4, settings, NOW, 1)).toMatchObject({ action: 'fail', reason: 'retries_exhausted' })
+  })
+
+  it('jitter keeps at least half the backoff', () => {
+    expect(decideAttempt(status(500), 1, settings, NOW, 0)).toMatchObject({ delay: 500 })
+    expect(decideAttempt(status(500), 1, settings, NOW, 0.5)).toMatchObject({ delay: 750 })
+  })
+
+  it('a failure names the status and the server detail', () => {
+    const outcome = decideAttempt({ kind: 'response', status: 400, detail: '{"meta":{"errors":["bad"]}}' }, 1, settings, NOW, 1)
+    expect(outcome).toMatchObject({ action: 'fail', detail: 'HTTP 400: {"meta":{"errors":["bad"]}}' })
+  })
+})
+
+describe('parseRetryAfter', () => {
+  it.each([
+    [undefined, undefined],
+    ['', undefined],
+    ['5', 5000],
+    [' 10 ', 10_000],
+    ['-3', undefined],
+    ['1.5', undefined],
+    [new Date(NOW + 4000).toUTCString(), 4000],
+    [new Date(NOW - 4000).toUTCString(), 0],
+    ['not a date', undefined],
+  ])('%j -> %j', (value, expected) => {
+    expect(parseRetryAfter(value, NOW)).toBe(expected)
+  })
+})
