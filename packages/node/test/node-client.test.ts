@@ -101,7 +101,7 @@ describe('retries against a misbehaving collector', () => {
     expect(Date.now() - started).toBeLessThan(1500)
     await settled
     expect(results.map((r) => r.error?.name)).toEqual(Array(12).fill('DeliveryError'))
-    expect(new Set(results.map((r) => (r.error as { reason: string }).reason))).toEqual(new Set(['deadline']))
+    expect(new Set(results.map((r) => r.error!.reason))).toEqual(new Set(['deadline']))
   })
 })
 
@@ -114,7 +114,7 @@ describe('bounds and config', () => {
     await analytics.close()
     await settled
     const dropped = results.filter((r) => r.error)
-    expect(dropped.map((r) => [r.event, (r.error as { reason: string }).reason])).toEqual([
+    expect(dropped.map((r) => [r.event, r.error!.reason])).toEqual([
       ['e10', 'queue_full'],
       ['e11', 'queue_full'],
     ])

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest'
-import { Analytics, type NodeAnalyticsOptions } from '../../src/index.js'
+import { Analytics, type AnalyticsError, type NodeAnalyticsOptions } from '../../src/index.js'
 import { startCollector, type Collector } from '../../src/testing/index.js'
 import { expectValidBatch } from './spec.js'
 
@@ -37,10 +37,10 @@ export function expectAllValid(received: Collector): void {
 
 /** Resolves with each call's outcome once `count` callbacks have run. */
 export function outcomes(count: number) {
-  const results: { error: Error | undefined; event: unknown }[] = []
+  const results: { error: AnalyticsError | undefined; event: unknown }[] = []
   let resolve!: () => void
   const settled = new Promise<void>((r) => (resolve = r))
-  const callback = (error: Error | undefined, message: Record<string, unknown> | undefined) => {
+  const callback = (error: AnalyticsError | undefined, message: Record<string, unknown> | undefined) => {
     results.push({ error, event: message?.event })
     if (results.length === count) resolve()
   }
