@@ -91,7 +91,7 @@ export class AnalyticsCore {
 
   constructor(options: AnalyticsOptions, runtime: Runtime) {
     this.settings = resolveOptions(options)
-    this.logger = options.logger ?? consoleLogger(this.settings.verbose)
+    this.logger = safeLogger(options.logger ?? consoleLogger(this.settings.verbose))
     this.emitter = new Emitter((error) => this.logger.error('cdp-analytics: an event listener threw', error))
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
@@ -287,6 +287,20 @@ export class AnalyticsCore {
     }
     this.scheduler.stopTimer()
   }
+}
+
+/** A logger that throws must not turn a background send into an unhandled rejection. */
+function safeLogger(logger: Logger): Logger {
+  const guard =
+    (level: keyof Logger) =>
+    (message: string, ...rest: unknown[]) => {
+      try {
+        logger[level](message, ...rest)
+      } catch {
+        // Nowhere left to report it; dropping a log line beats crashing the host.
+      }
+    }
+  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') }
 }
 
 function consoleLogger(verbose: boolean): Logger {

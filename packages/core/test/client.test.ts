@@ -253,3 +253,23 @@ describe('events and stats', () => {
     expect(client.stats).toMatchObject({ enqueued: 2, delivered: 2, failed: 0, requests: 1, queued: 0, sending: 0 })
   })
 })
+
+describe('nothing background throws into the host', () => {
+  it('a throwing logger and a throwing listener do not break delivery', async () => {
+    const throwing = () => {
+      throw new Error('broken logger')
+    }
+    const { client, transport } = makeClient({
+      flushAt: 1,
+      verbose: true,
+      logger: { debug: throwing, info: throwing, warn: throwing, error: throwing },
+    })
+    ;(transport as MemoryTransport).respondWith(500, 400)
+    client.on('request', throwing)
+    const { callback, settled, results } = outcomes(2)
+    client.track({ userId: 'u', event: 'a' }, callback)
+    client.track({ userId: 'u', event: 'b' }, callback)
+    await settled
+    expect(results.map((r) => r.error?.reason ?? 'delivered').sort()).toEqual(['delivered', 'rejected'])
+  })
+})
