@@ -1,0 +1,247 @@
+/**
+ * The side-by-side benchmark (issue #5). For every configuration (N × mode × batch) and round,
+ * each contender runs once in its own child process against one sink in another process,
+ * interleaved A B C A B C, so a noisy neighbour hits every contender alike. Prints markdown
+ * tables of medians and paired ratios and writes them into BENCHMARKS.md.
+ *
+ *   node src/run.mjs [--n 100000,10000] [--rounds 3] [--modes burst,paced] [--batch 20,max]
+ *                    [--contenders cdp,segment,customerio,posthog,floor] [--timeout 180]
+ *                    [--json results.json] [--dry-run]
+ */
+import { fork } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { contenders, maxBatchCount } from './contenders.mjs'
+import { fmt, machine, median, table, writeSection } from './report.mjs'
+import { paramsBytes } from './workload.mjs'
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100000,10000' },
+    rounds: { type: 'string', default: '3' },
+    modes: { type: 'string', default: 'burst,paced' },
+    batch: { type: 'string', default: '20,max' },
+    contenders: { type: 'string', default: 'cdp,segment,customerio,posthog,floor' },
+    timeout: { type: 'string', default: '180' },
+    json: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+})
+const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean)
+const ns = list(args.n).map(Number)
+const rounds = Number(args.rounds)
+const modes = list(args.modes)
+const batches = list(args.batch).map((b) => (b === 'max' ? { kind: 'max' } : { kind: 'count', flushAt: Number(b) }))
+const names = list(args.contenders)
+const runTimeoutMs = Number(args.timeout) * 1000
+for (const name of names) if (!contenders[name]) throw new Error(`unknown contender ${name}; known: ${Object.keys(contenders).join(', ')}`)
+const batchLabel = (b) => (b.kind === 'max' ? 'max batch' : `flushAt ${b.flushAt}`)
+
+const sink = await startSink()
+const results = []
+const started = Date.now()
+const configs = []
+for (const n of ns) for (const batch of batches) for (const mode of modes) configs.push({ n, mode, batch })
+console.error(`# ${configs.length} configurations × ${rounds} rounds × ${names.length} contenders on ${machine()}`)
+
+for (const config of configs) {
+  for (let round = 1; round <= rounds; round++) {
+    // Rotate the order each round so no contender always runs first (or right after the slowest).
+    const order = names.map((_, i) => names[(i + round - 1) % names.length])
+    for (const contender of order) {
+      const result = await runOnce({ contender, ...config, round })
+      results.push(result)
+      console.error(
+        `${config.n} ${config.mode} ${batchLabel(config.batch)} r${round} ${contender.padEnd(10)} wall ${fmt.s(result.wallMs)} s, cpu ${fmt.s(result.cpuMs)} s, rss ${fmt.mb(result.rssBytes)} MB, ${result.requests} req, lost ${result.lost}, dup ${result.duplicates}${result.error ? `, ${result.error}` : ''}`,
+      )
+    }
+  }
+}
+sink.stop()
+
+const markdown = render()
+console.log(markdown)
+if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2))
+if (!args['dry-run']) writeSection('e2e', markdown)
+
+async function runOnce({ contender, n, mode, batch, round }) {
+  const base = { contender, n, mode, batch: batchLabel(batch), round }
+  await sink.call({ cmd: 'reset', n })
+  const child = fork(new URL('./child.mjs', import.meta.url), [JSON.stringify({ contender, n, mode, batch, url: sink.url })], {
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)))
+  const messages = []
+  let wake
+  child.on('message', (m) => (messages.push(m), wake?.()))
+  child.on('exit', () => wake?.())
+  const next = (phase, ms) =>
+    new Promise((resolve) => {
+      const deadline = setTimeout(() => resolve(undefined), ms)
+      const check = () => {
+        const found = messages.find((m) => m.phase === phase)
+        if (found || child.exitCode !== null || child.signalCode !== null) {
+          clearTimeout(deadline)
+          wake = undefined
+          resolve(found)
+        } else {
+          wake = check
+        }
+      }
+      check()
+    })
+
+  const closed = await next('closed', runTimeoutMs)
+  let error
+  if (!closed) error = child.exitCode === null ? 'timed out' : `exited ${child.exitCode}: ${stderr.trim().split('\n').pop()}`
+  // close() resolved (or gave up): wait for the sink to hold everything, or for 2 s of silence.
+  let stats = await sink.call({ cmd: 'stats' })
+  if (closed) {
+    let lastChange = Date.now()
+    let unique = stats.unique
+    while (stats.lost > 0 && Date.now() - lastChange < 2000) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      stats = await sink.call({ cmd: 'stats' })
+      if (stats.unique !== unique) (unique = stats.unique), (lastChange = Date.now())
+    }
+  }
+  child.send?.({ cmd: 'finish' }, () => undefined)
+  const done = closed ? await next('done', 10_000) : undefined
+  if (child.exitCode === null) child.kill('SIGKILL')
+  const deliveredAt = stats.lastEventAt > 0 ? stats.lastEventAt : 0
+  const wallMs = closed ? Math.max(closed.closedAt, deliveredAt) - closed.startAt : NaN
+  const cpuMs = done ? (done.cpuUserUs + done.cpuSystemUs) / 1000 : NaN
+  return {
+    ...base,
+    wallMs,
+    closeMs: closed ? closed.closedAt - closed.startAt : NaN,
+    cpuMs,
+    cpuUsPerEvent: (cpuMs * 1000) / n,
+    rssBytes: done ? done.maxRssKb * 1024 : NaN,
+    requests: stats.requests,
+    wireBytes: stats.wireBytes,
+    bodyBytes: stats.bodyBytes,
+    delivered: stats.unique,
+    lost: stats.lost,
+    duplicates: stats.duplicates,
+    unknown: stats.unknown,
+    badBodies: stats.badBodies,
+    ...(error ? { error } : {}),
+  }
+}
+
+async function startSink() {
+  const child = fork(new URL('./sink.mjs', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (m) => (m.ready ? resolve(m.port) : reject(new Error('sink did not start'))))
+    child.once('exit', () => reject(new Error('sink exited')))
+  })
+  let nextId = 0
+  const pending = new Map()
+  child.on('message', (m) => {
+    pending.get(m.id)?.(m)
+    pending.delete(m.id)
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    call: (msg) =>
+      new Promise((resolve) => {
+        const id = ++nextId
+        pending.set(id, resolve)
+        child.send({ ...msg, id })
+      }),
+    stop: () => child.disconnect(),
+  }
+}
+
+function render() {
+  const out = []
+  const command = `pnpm --filter @cdp-analytics/bench bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+  out.push(`## End to end: ${new Date().toISOString().slice(0, 10)}`)
+  out.push('')
+  out.push(`- Command: \`${command}\` (took ${((Date.now() - started) / 60000).toFixed(1)} min)`)
+  out.push(`- Machine: ${machine()}`)
+  out.push(
+    `- Workload: N \`track\` calls of ${paramsBytes()} bytes of JSON each; medians of ${rounds} interleaved rounds; "max batch" = each SDK's own byte cap (PostHog: ${maxBatchCount()} events).`,
+  )
+  out.push('')
+  for (const { n, mode, batch } of configs) {
+    const label = batchLabel(batch)
+    const rows = results.filter((r) => r.n === n && r.mode === mode && r.batch === label)
+    const by = (name) => rows.filter((r) => r.contender === name)
+    out.push(`### ${n.toLocaleString('en-US')} events, ${mode}, ${label}`)
+    out.push('')
+    out.push(
+      table(
+        ['Contender', 'Wall s', 'CPU s', 'CPU µs/event', 'Peak RSS MB', 'Requests', 'Wire MB', 'Lost (worst)', 'Dups (worst)'],
+        names.map((name) => {
+          const runs = by(name)
+          const m = (key) => median(runs.map((r) => r[key]))
+          const worst = (key) => Math.max(...runs.map((r) => r[key]))
+          const failures = runs.filter((r) => r.error).length
+          return [
+            contenders[name].label + (failures ? ` (${failures} run(s) failed: ${runs.find((r) => r.error).error})` : ''),
+            fmt.s(m('wallMs')),
+            fmt.s(m('cpuMs')),
+            fmt.us(m('cpuUsPerEvent')),
+            fmt.mb(m('rssBytes')),
+            fmt.int(m('requests')),
+            fmt.mb(m('wireBytes')),
+            fmt.int(worst('lost')),
+            fmt.int(worst('duplicates')),
+          ]
+        }),
+      ),
+    )
+    out.push('')
+    if (names.includes('cdp') && names.length > 1) {
+      // Ratios are medians of per-round pairs (same round, so the same noise), ours / theirs.
+      const ratio = (other, key) =>
+        median(
+          by('cdp').map((ours) => {
+            const theirs = by(other).find((r) => r.round === ours.round)
+            return theirs ? ours[key] / theirs[key] : NaN
+          }),
+        )
+      out.push(
+        table(
+          ['cdp-analytics ÷', 'Wall', 'CPU', 'Peak RSS', 'Wire bytes'],
+          names
+            .filter((name) => name !== 'cdp')
+            .map((name) => [contenders[name].label, fmt.x(ratio(name, 'wallMs')), fmt.x(ratio(name, 'cpuMs')), fmt.x(ratio(name, 'rssBytes')), fmt.x(ratio(name, 'wireBytes'))]),
+        ),
+      )
+      out.push('')
+    }
+  }
+  out.push(targets())
+  return out.join('\n')
+}
+
+/** The targets of issue #5, checked on the 100k burst flushAt 20 configuration when it ran. */
+function targets() {
+  const rows = results.filter((r) => r.n === 100_000 && r.mode === 'burst' && r.batch === 'flushAt 20')
+  const by = (name) => rows.filter((r) => r.contender === name)
+  if (by('cdp').length === 0) return ''
+  const paired = (other, key) =>
+    median(by('cdp').map((ours) => ours[key] / (by(other).find((r) => r.round === ours.round)?.[key] ?? NaN)))
+  const lines = ['### Targets (100,000 events, burst, flushAt 20)', '']
+  const check = (ok, text) => lines.push(`- ${Number.isNaN(ok) ? '?' : ok ? '✅' : '❌'} ${text}`)
+  if (by('floor').length) {
+    const w = paired('floor', 'wallMs')
+    const c = paired('floor', 'cpuMs')
+    check(w <= 1.25, `wall ≤ 1.25× floor: ${fmt.x(w)}`)
+    check(c <= 1.25, `CPU ≤ 1.25× floor: ${fmt.x(c)}`)
+  }
+  if (by('segment').length) {
+    const w = 1 / paired('segment', 'wallMs')
+    const r = paired('segment', 'rssBytes')
+    check(w >= 4, `≥ 4× faster than Segment (wall): ${fmt.x(w)} faster`)
+    check(r <= 0.5, `peak RSS ≤ ½ of Segment's: ${fmt.x(r)}`)
+  }
+  const lost = Math.max(...by('cdp').map((r) => r.lost + (r.error ? 1 : 0)))
+  check(lost === 0, `zero lost: worst run lost ${lost}`)
+  return lines.join('\n')
+}
