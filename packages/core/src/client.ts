@@ -82,7 +82,13 @@ export class AnalyticsCore {
   protected readonly scheduler: Scheduler
   private readonly emitter: Emitter<AnalyticsEvents>
   private readonly build: BuildSettings
-  private readonly abort = new AbortController()
+  /**
+   * One AbortController per batch being sent, made where the send starts: workerd binds an
+   * AbortSignal to the request that created it, so a single client-wide signal made during one
+   * request throws "Cannot perform I/O on behalf of a different request" in the next (issue 3).
+   */
+  private readonly sending = new Set<AbortController>()
+  private deadlinePassed = false
   private readonly timers: TimerHost
   private readonly onEnqueue: (() => void) | undefined
   private closing: Promise<void> | undefined
@@ -104,7 +110,7 @@ export class AnalyticsCore {
     }
     const delivery = this.deliveryContext(options.transport ?? runtime.transport)
     this.scheduler = new Scheduler(this.settings, {
-      deliver: (batch) => deliverBatch(batch, delivery),
+      deliver: (batch) => this.deliver(batch, delivery),
       settle: (batch, error) => this.settleBatch(batch, error),
       timers: runtime.intervalFlush === false ? undefined : this.timers,
     })
@@ -238,7 +244,18 @@ export class AnalyticsCore {
     }
   }
 
-  private deliveryContext(transport: Transport): DeliveryContext {
+  private async deliver(batch: Batch, delivery: Omit<DeliveryContext, 'signal'>): Promise<void> {
+    const controller = new AbortController()
+    if (this.deadlinePassed) controller.abort()
+    this.sending.add(controller)
+    try {
+      await deliverBatch(batch, { ...delivery, signal: controller.signal })
+    } finally {
+      this.sending.delete(controller)
+    }
+  }
+
+  private deliveryContext(transport: Transport): Omit<DeliveryContext, 'signal'> {
     const { settings } = this
     return {
       transport,
@@ -250,7 +267,6 @@ export class AnalyticsCore {
       },
       timeout: settings.timeout,
       retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
-      signal: this.abort.signal,
       timers: this.timers,
       now: this.build.now,
       onRequest: (info) => {
@@ -281,11 +297,21 @@ export class AnalyticsCore {
     deadline.abort()
     if (timedOut) {
       // Cut retries and requests short; each waiting message gets a `deadline` failure.
-      this.abort.abort()
+      this.deadlinePassed = true
+      for (const controller of this.sending) abortQuietly(controller)
       this.scheduler.failWaiting()
       await drained
     }
     this.scheduler.stopTimer()
+  }
+}
+
+/** On workerd a controller made in another request cannot be touched; that send ends with its request. */
+function abortQuietly(controller: AbortController): void {
+  try {
+    controller.abort()
+  } catch {
+    // Nothing to do: the other request's own lifetime bounds that send.
   }
 }
 
