@@ -1,0 +1,136 @@
+/**
+ * The edge client: the core with the fetch transport, no timers, and delivery through
+ * `waitUntil` (see drain.ts for how a drain cycle works).
+ *
+ * Which request a message belongs to, checked in this order on every accepted call:
+ * 1. a call through `analytics.bind(ctx)`: that ctx;
+ * 2. the `waitUntil` option (a client made per request);
+ * 3. Vercel's request context (Edge Functions, Next.js route handlers, `after()` callbacks);
+ * 4. a `withAnalytics` handler still running: its wrapper drains when the handler settles;
+ * 5. otherwise a drain that is still running picks it up, or it waits for `flush()`.
+ */
+import { AnalyticsCore, type AliasParams, type AnalyticsOptions, type Callback, type GroupParams, type IdentifyParams, type PageParams, type ScreenParams, type TrackParams } from '@cdp-analytics/core'
+import { DrainRegistry } from './drain.js'
+import { createEdgeTransport } from './transport.js'
+import { vercelRequestContext, type WaitUntil, type WaitUntilContext } from './wait-until.js'
+import { LIBRARY } from './version.js'
+
+export interface EdgeAnalyticsOptions extends AnalyticsOptions {
+  /**
+   * Keeps the isolate alive while events are sent, for a client made per request:
+   * `ctx.waitUntil.bind(ctx)` on Cloudflare, `context.waitUntil` on Vercel. A module-scope client
+   * takes each request's context through `analytics.bind(ctx)` or `withAnalytics()` instead.
+   * @default Vercel's request context when there is one; otherwise none, and you `await analytics.flush()`
+   */
+  waitUntil?: WaitUntil
+  /** Gzip request bodies of 1 KiB and more through `CompressionStream` where it exists; plain elsewhere. @default false */
+  compress?: boolean
+}
+
+/** The calls of one request, through a module-scope client: see {@link Analytics.bind}. */
+export interface RequestAnalytics {
+  identify(params: IdentifyParams, callback?: Callback): void
+  track(params: TrackParams, callback?: Callback): void
+  page(params: PageParams, callback?: Callback): void
+  screen(params: ScreenParams, callback?: Callback): void
+  group(params: GroupParams, callback?: Callback): void
+  alias(params: AliasParams, callback?: Callback): void
+  /** The client's flush(): resolves when everything queued before it has an outcome. */
+  flush(): Promise<void>
+}
+
+type CallName = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias'
+const CALLS: readonly CallName[] = ['identify', 'track', 'page', 'screen', 'group', 'alias']
+
+export class Analytics extends AnalyticsCore {
+  private readonly drains: DrainRegistry
+  private readonly waitUntil: WaitUntil | undefined
+  /** The context of the `bind()` call running right now; calls are synchronous, so one at a time. */
+  private binding: WaitUntilContext | undefined
+  private readonly bound = new WeakMap<WaitUntilContext, RequestAnalytics>()
+  /** Requests inside a `withAnalytics` handler right now. */
+  private openScopes = 0
+  private warnedNoWaitUntil = false
+
+  constructor(options: EdgeAnalyticsOptions) {
+    // `this` is not usable inside super()'s arguments; the hook reaches it through this cell.
+    const hook: { accepted?: () => void } = {}
+    super(options, {
+      transport: createEdgeTransport({ compress: options?.compress === true }),
+      library: LIBRARY,
+      // No timer per batch: on Cloudflare it would never fire once the response is returned.
+      intervalFlush: false,
+      onEnqueue: () => hook.accepted?.(),
+    })
+    if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
+      throw new TypeError('waitUntil must be a function, such as ctx.waitUntil.bind(ctx)')
+    }
+    this.waitUntil = options.waitUntil
+    this.drains = new DrainRegistry(
+      () => this.flush(),
+      (message, error) => this.logger.error(message, error),
+    )
+    hook.accepted = () => this.accepted()
+  }
+
+  /**
+   * The calls of one request through this (module-scope) client: every message sent through the
+   * returned object is drained inside `ctx.waitUntil`. Cheap; the same ctx gives the same object.
+   *
+   * ```ts
+   * const analytics = new Analytics({ writeKey })
+   * export default { fetch(request, env, ctx) { analytics.bind(ctx).track({ userId, event: 'hit' }); return new Response('ok') } }
+   * ```
+   */
+  bind(ctx: WaitUntilContext): RequestAnalytics {
+    if (typeof ctx?.waitUntil !== 'function') throw new TypeError('bind(ctx): ctx must have a waitUntil method (the ExecutionContext of the request)')
+    let request = this.bound.get(ctx)
+    if (request) return request
+    request = { flush: () => this.flush() } as RequestAnalytics
+    for (const name of CALLS) {
+      request[name] = ((params: never, callback?: Callback) => {
+        const outer = this.binding
+        this.binding = ctx
+        try {
+          this[name](params, callback)
+        } finally {
+          this.binding = outer
+        }
+      }) as never
+    }
+    this.bound.set(ctx, request)
+    return request
+  }
+
+  /** @internal For `withAnalytics`: a handler of this client started. */
+  enterScope(): void {
+    this.openScopes++
+  }
+
+  /** @internal For `withAnalytics`: the handler settled; drain what is queued inside `ctx.waitUntil`. */
+  exitScope(ctx: WaitUntilContext): void {
+    this.openScopes--
+    if (this.pending > 0) this.drainWith(ctx)
+  }
+
+  /** Called by the core after each accepted message. */
+  private accepted(): void {
+    if (this.binding) return this.drainWith(this.binding)
+    if (this.waitUntil) return this.drains.note(this.waitUntil, this.waitUntil)
+    const vercel = vercelRequestContext()
+    if (vercel) return this.drainWith(vercel)
+    // A withAnalytics handler is running: its wrapper drains when the handler settles.
+    if (this.openScopes > 0) return
+    if (this.drains.noteAny()) return
+    if (!this.warnedNoWaitUntil) {
+      this.warnedNoWaitUntil = true
+      this.logger.warn(
+        'cdp-analytics: no waitUntil for this event; pass { waitUntil: ctx.waitUntil.bind(ctx) }, use analytics.bind(ctx) or withAnalytics(), or await analytics.flush()',
+      )
+    }
+  }
+
+  private drainWith(ctx: WaitUntilContext): void {
+    this.drains.note(ctx, (promise) => ctx.waitUntil(promise))
+  }
+}

@@ -1,0 +1,8 @@
+export { Analytics } from './analytics.js'
+export type { EdgeAnalyticsOptions, RequestAnalytics } from './analytics.js'
+export { withAnalytics } from './with-analytics.js'
+export { createEdgeTransport, MIN_COMPRESS_BYTES } from './transport.js'
+export type { EdgeTransportOptions } from './transport.js'
+export type { WaitUntil, WaitUntilContext } from './wait-until.js'
+export { VERSION } from './version.js'
+export * from '@cdp-analytics/core'

@@ -1,0 +1,193 @@
+// The adapter's own logic, in Node with the core's MemoryTransport: when drains start, which
+// waitUntil they go to, and that nothing arms a timer. Real runtimes are in the other files.
+import { MemoryTransport } from '@cdp-analytics/core'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Analytics, withAnalytics, type EdgeAnalyticsOptions } from '../src/index.js'
+import { FakeContext } from './helpers/wait-until.js'
+
+function client(options: Partial<EdgeAnalyticsOptions> = {}) {
+  const transport = new MemoryTransport()
+  const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+  const analytics = new Analytics({ writeKey: 'wk', transport, logger, ...options })
+  return { analytics, transport, logger }
+}
+
+const batchSizes = (transport: MemoryTransport) => transport.requests.map((request) => request.body.batch.length)
+
+afterEach(() => {
+  vi.restoreAllMocks()
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for('@vercel/request-context')]
+})
+
+describe('per-request client (waitUntil option)', () => {
+  it('registers one drain for the synchronous calls of a handler and sends them in one request', async () => {
+    const ctx = new FakeContext()
+    const { analytics, transport } = client({ waitUntil: ctx.waitUntil.bind(ctx) })
+    for (let i = 0; i < 5; i++) analytics.track({ userId: 'u', event: `e${i}` })
+    expect(ctx.promises).toHaveLength(1)
+    expect(transport.requests).toHaveLength(0) // nothing is sent before the handler yields
+    await ctx.settled()
+    expect(batchSizes(transport)).toEqual([5])
+    expect(analytics.pending).toBe(0)
+  })
+
+  it('picks up calls made while the drain runs, within the same waitUntil', async () => {
+    const ctx = new FakeContext()
+    const { analytics, transport } = client({ waitUntil: ctx.waitUntil.bind(ctx) })
+    analytics.track({ userId: 'u', event: 'first' })
+    await Promise.resolve()
+    await Promise.resolve() // the drain has started its flush
+    analytics.track({ userId: 'u', event: 'second' })
+    expect(ctx.promises).toHaveLength(1)
+    await ctx.settled()
+    expect(transport.messages.map((m) => m.event)).toEqual(['first', 'second'])
+    expect(analytics.pending).toBe(0)
+  })
+
+  it('starts a new cycle for calls after a drain ended', async () => {
+    const ctx = new FakeContext()
+    const { analytics, transport } = client({ waitUntil: ctx.waitUntil.bind(ctx) })
+    analytics.track({ userId: 'u', event: 'a' })
+    await ctx.settled()
+    analytics.track({ userId: 'u', event: 'b' })
+    expect(ctx.promises).toHaveLength(2)
+    await ctx.settled()
+    expect(batchSizes(transport)).toEqual([1, 1])
+  })
+
+  it('arms no timer when a call is queued or drained', async () => {
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout')
+    const setIntervalSpy = vi.spyOn(globalThis, 'setInterval')
+    const ctx = new FakeContext()
+    const { analytics } = client({ waitUntil: ctx.waitUntil.bind(ctx), flushInterval: 10 })
+    for (let i = 0; i < 30; i++) analytics.track({ userId: 'u', event: 'e' }) // one full batch (flushAt 20) + a partial one
+    await ctx.settled()
+    expect(setTimeoutSpy).not.toHaveBeenCalled()
+    expect(setIntervalSpy).not.toHaveBeenCalled()
+  })
+
+  it('reports a waitUntil that throws, and still delivers on flush()', async () => {
+    const { analytics, transport, logger } = client({
+      waitUntil: () => {
+        throw new Error('This ExecutionContext is no longer valid')
+      },
+    })
+    analytics.track({ userId: 'u', event: 'e' })
+    expect(logger.error).toHaveBeenCalledTimes(1)
+    await analytics.flush()
+    expect(transport.messages).toHaveLength(1)
+  })
+
+  it('rejects a waitUntil that is not a function', () => {
+    expect(() => new Analytics({ writeKey: 'wk', waitUntil: {} as never })).toThrow(/waitUntil must be a function/)
+  })
+})
+
+describe('module-scope client', () => {
+  it('bind(ctx): each request drains its own calls inside its own waitUntil', async () => {
+    const { analytics, transport } = client()
+    const a = new FakeContext()
+    const b = new FakeContext()
+    analytics.bind(a).track({ userId: 'a', event: 'e1' })
+    analytics.bind(b).track({ userId: 'b', event: 'e1' })
+    analytics.bind(a).track({ userId: 'a', event: 'e2' })
+    expect(a.promises).toHaveLength(1)
+    expect(b.promises).toHaveLength(1)
+    await a.settled() // request a's waitUntil alone delivers a's events
+    expect(transport.messages.filter((m) => m.userId === 'a')).toHaveLength(2)
+    await b.settled()
+    expect(transport.messages).toHaveLength(3)
+    expect(analytics.bind(a)).toBe(analytics.bind(a))
+  })
+
+  it('bind(ctx) throws for something without waitUntil', () => {
+    const { analytics } = client()
+    expect(() => analytics.bind({} as never)).toThrow(/waitUntil/)
+  })
+
+  it('withAnalytics: drains what the handler queued when it returns', async () => {
+    const { analytics, transport } = client()
+    const handler = withAnalytics(analytics, async (_request: Request, _env: unknown, _ctx: FakeContext) => {
+      analytics.track({ userId: 'u', event: 'before await' })
+      await Promise.resolve()
+      analytics.identify({ userId: 'u', traits: { plan: 'pro' } })
+      return new Response('ok')
+    })
+    const ctx = new FakeContext()
+    const response = await handler(new Request('http://x/'), {}, ctx)
+    expect(await response.text()).toBe('ok')
+    expect(ctx.promises).toHaveLength(1)
+    await ctx.settled()
+    expect(batchSizes(transport)).toEqual([2]) // the whole request in one batch
+  })
+
+  it('withAnalytics: drains when the handler throws, and rethrows', async () => {
+    const { analytics, transport } = client()
+    const handler = withAnalytics(
+      () => analytics,
+      (_request: Request, _env: unknown, _ctx: FakeContext) => {
+        analytics.track({ userId: 'u', event: 'doomed' })
+        throw new Error('boom')
+      },
+    )
+    const ctx = new FakeContext()
+    await expect(handler(new Request('http://x/'), {}, ctx)).rejects.toThrow('boom')
+    await ctx.settled()
+    expect(transport.messages.map((m) => m.event)).toEqual(['doomed'])
+  })
+
+  it('a call outside any request rides on a running drain', async () => {
+    const { analytics, transport, logger } = client()
+    const ctx = new FakeContext()
+    analytics.bind(ctx).track({ userId: 'u', event: 'bound' })
+    analytics.track({ userId: 'u', event: 'stray' }) // e.g. from a streamed body
+    await ctx.settled()
+    expect(transport.messages).toHaveLength(2)
+    expect(logger.warn).not.toHaveBeenCalled()
+  })
+
+  it('without any waitUntil, warns once and delivers on flush()', async () => {
+    const { analytics, transport, logger } = client()
+    analytics.track({ userId: 'u', event: 'a' })
+    analytics.track({ userId: 'u', event: 'b' })
+    expect(logger.warn).toHaveBeenCalledTimes(1)
+    expect(String(logger.warn.mock.calls[0]![0])).toMatch(/await analytics\.flush\(\)/)
+    expect(transport.requests).toHaveLength(0)
+    await analytics.flush()
+    expect(batchSizes(transport)).toEqual([2])
+  })
+})
+
+describe('Vercel request context', () => {
+  it('uses the waitUntil of the current request context when none is given', async () => {
+    const ctx = new FakeContext()
+    ;(globalThis as Record<symbol, unknown>)[Symbol.for('@vercel/request-context')] = { get: () => ctx }
+    const { analytics, transport } = client()
+    analytics.track({ userId: 'u', event: 'e' })
+    analytics.page({ userId: 'u', name: 'Home' })
+    expect(ctx.promises).toHaveLength(1)
+    await ctx.settled()
+    expect(batchSizes(transport)).toEqual([2])
+  })
+
+  it('the waitUntil option wins over the request context', async () => {
+    const vercel = new FakeContext()
+    const own = new FakeContext()
+    ;(globalThis as Record<symbol, unknown>)[Symbol.for('@vercel/request-context')] = { get: () => vercel }
+    const { analytics } = client({ waitUntil: own.waitUntil.bind(own) })
+    analytics.track({ userId: 'u', event: 'e' })
+    expect(own.promises).toHaveLength(1)
+    expect(vercel.promises).toHaveLength(0)
+    await own.settled()
+  })
+})
+
+describe('library', () => {
+  it('names itself @cdp-analytics/edge', async () => {
+    const ctx = new FakeContext()
+    const { analytics, transport } = client({ waitUntil: ctx.waitUntil.bind(ctx) })
+    analytics.track({ userId: 'u', event: 'e' })
+    await ctx.settled()
+    expect((transport.messages[0]!.context as { library: { name: string } }).library.name).toBe('@cdp-analytics/edge')
+  })
+})
