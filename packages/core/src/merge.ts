@@ -6,10 +6,18 @@
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
+/**
+ * An object literal, `Object.create(null)`, or a plain object from another realm: edge-runtime
+ * (Vercel's local Edge sandbox) runs code in a vm context, so `await request.json()` there returns
+ * objects whose prototype is the host's Object.prototype, not the sandbox's (issue 3).
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false
   const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
+  if (proto === Object.prototype || proto === null) return true
+  // Some realm's Object.prototype: its own prototype is null. Class instances, arrays, Maps and
+  // Dates fail this (their prototype's prototype is an Object.prototype).
+  return Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === '[object Object]'
 }
 
 /**

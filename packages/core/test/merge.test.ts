@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { mergeDeep } from '../src/merge.js'
+import { runInNewContext } from 'node:vm'
+import { isPlainObject, mergeDeep } from '../src/merge.js'
 
 describe('mergeDeep', () => {
   it.each([
@@ -29,5 +30,25 @@ describe('mergeDeep', () => {
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype)
     expect(Object.getPrototypeOf(merged.nested)).toBe(Object.prototype)
     expect(merged).toEqual({ safe: true, nested: {}, ok: 1 })
+  })
+})
+
+describe('isPlainObject', () => {
+  it('accepts object literals, null-prototype objects and plain objects of another realm', () => {
+    expect(isPlainObject({ a: 1 })).toBe(true)
+    expect(isPlainObject(Object.create(null))).toBe(true)
+    // As edge-runtime hands out: `request.json()` builds its objects in the host realm.
+    expect(isPlainObject(runInNewContext('({ a: 1 })'))).toBe(true)
+  })
+
+  it.each([
+    ['an array', [1]],
+    ['a Date', new Date(0)],
+    ['a Map', new Map()],
+    ['a class instance', new (class Point {})()],
+    ['null', null],
+    ['a string', 'x'],
+  ])('rejects %s', (_name, value) => {
+    expect(isPlainObject(value)).toBe(false)
   })
 })
