@@ -79,6 +79,12 @@ describe('workerd: module-scope client', () => {
     expect(collector.duplicateMessageIds().size).toBe(0)
   })
 
+  it('bind(ctx): events queued after the response by the request\'s own task are delivered', async () => {
+    expect(await get('/late?run=late&n=2')).toEqual({ status: 200, text: 'ok' })
+    await collector.waitForMessages(2, { timeoutMs: 20_000 })
+    expect(ofRun('late').map((m) => m.event)).toEqual(['late', 'late'])
+  })
+
   it('a handler that throws still delivers what it queued', async () => {
     const response = await get('/throw?run=boom&n=2')
     expect(response.status).toBe(500)
