@@ -284,6 +284,7 @@ export class AnalyticsCore {
         this.emitter.emit('retry', info)
       },
       settle: (batch, error) => this.settleBatch(batch, error),
+      secrets: [settings.writeKey, basicAuthorization(settings.writeKey).slice('Basic '.length)],
     }
   }
 

@@ -39,6 +39,8 @@ export interface DeliveryContext {
   onRetry: (info: RetryInfo) => void
   /** Called exactly once per batch, with no error on delivery. */
   settle: (batch: Batch, error: DeliveryError | undefined) => void
+  /** Text never to repeat in errors or events (the write key and its Basic encoding). */
+  secrets?: readonly string[]
 }
 
 export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<void> {
@@ -47,7 +49,7 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<
       return ctx.settle(batch, deadlineError(attempt - 1))
     }
     const started = Date.now()
-    const result = await sendSafely(ctx, batch.body(ctx.now().toISOString()))
+    const result = scrub(await sendSafely(ctx, batch.body(ctx.now().toISOString())), ctx.secrets)
     ctx.onRequest({
       attempt,
       messages: batch.count,
@@ -72,6 +74,22 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<
 
 export function deadlineError(attempts: number): DeliveryError {
   return new DeliveryError('not delivered before the close() deadline', 'deadline', undefined, attempts)
+}
+
+/** Secrets this short would scrub ordinary words; real write keys are far longer. */
+const MIN_SECRET_LENGTH = 8
+
+/**
+ * A server or proxy may echo the request, credentials included, in its error body (or a network
+ * error may quote it). Scrub the secrets out before the text reaches error messages and events.
+ */
+function scrub(result: TransportResult, secrets: readonly string[] | undefined): TransportResult {
+  const words = secrets?.filter((secret) => secret.length >= MIN_SECRET_LENGTH)
+  if (!words?.length) return result
+  const redact = (text: string) => words.reduce((out, secret) => out.split(secret).join('[redacted]'), text)
+  if (result.kind === 'response') return result.detail ? { ...result, detail: redact(result.detail) } : result
+  const text = result.error instanceof Error ? result.error.message : String(result.error)
+  return words.some((secret) => text.includes(secret)) ? { ...result, error: new Error(redact(text)) } : result
 }
 
 /** A transport must not throw, but a user-supplied one might: treat that as a network error. */

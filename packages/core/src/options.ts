@@ -111,7 +111,7 @@ export function resolveOptions(options: AnalyticsOptions): Settings {
     retryBackoff: fn('retryBackoff', options.retryBackoff) ?? defaultBackoff,
     closeTimeout: integer('closeTimeout', options.closeTimeout, 10_000, 0),
     defaultContext: object('defaultContext', options.defaultContext),
-    integrations: object('integrations', options.integrations) as Record<string, boolean> | undefined,
+    integrations: booleans('integrations', options.integrations),
     headers,
     verbose: options.verbose === true,
     strict: options.strict === true,
@@ -137,7 +137,8 @@ export function batchUrl(endpoint: string): string {
 export function isInsecureEndpoint(url: string): boolean {
   const { protocol, hostname } = new URL(url)
   if (protocol !== 'http:') return false
-  return !(hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.'))
+  // Only the IPv4 loopback literal: a DNS name such as 127.0.0.1.nip.io can point anywhere.
+  return !(hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname))
 }
 
 function integer(name: string, value: unknown, fallback: number, min: number): number {
@@ -159,13 +160,54 @@ function object(name: string, value: unknown): Record<string, unknown> | undefin
   return value
 }
 
+/**
+ * Integrations map destination names to booleans (pipelines-api.md §8). Anything else would be
+ * merged into every message and make the API reject whole batches. Keys that merging skips
+ * (`__proto__`, `constructor`, `prototype`) are not checked.
+ */
+function booleans(name: string, value: unknown): Record<string, boolean> | undefined {
+  const map = object(name, value)
+  for (const [key, flag] of Object.entries(map ?? {})) {
+    if (typeof flag !== 'boolean' && !['__proto__', 'constructor', 'prototype'].includes(key)) {
+      throw new ConfigError(`${name}.${JSON.stringify(key)} must be a boolean (got ${flag === null ? 'null' : typeof flag})`)
+    }
+  }
+  return map as Record<string, boolean> | undefined
+}
+
+/**
+ * Headers the client or the HTTP layer owns. Set by hand they either clash with the client's own
+ * (`Content-Type`), smuggle framing (`Content-Length`, `Transfer-Encoding`), or make fetch fail
+ * every request with a network error that would be retried until the events are lost.
+ */
+const MANAGED_HEADERS = new Set([
+  'authorization',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+])
+
+/** RFC 9110 §5.5 field values: visible ASCII, space, tab and obs-text; fetch refuses anything else. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
 function checkHeaders(value: unknown): Record<string, string> {
   const headers = object('headers', value) ?? {}
   for (const [key, header] of Object.entries(headers)) {
-    if (typeof header !== 'string' || HEADER_BREAK.test(header) || HEADER_BREAK.test(key) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-      throw new ConfigError(`headers: "${key.replace(HEADER_BREAK, '?')}" is not a valid header (names are tokens; values are strings without CR/LF)`)
+    // JSON.stringify escapes CR/LF, so a hostile name cannot break the error message's line either.
+    const name = JSON.stringify(key)
+    if (typeof header !== 'string' || !FIELD_VALUE.test(header) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+      throw new ConfigError(`headers: ${name} is not a valid header (names are tokens; values are strings of printable Latin-1 without CR/LF)`)
     }
     if (key.toLowerCase() === 'authorization') throw new ConfigError('headers must not set Authorization; it is built from writeKey')
+    if (MANAGED_HEADERS.has(key.toLowerCase())) throw new ConfigError(`headers must not set ${name}; the client and fetch manage it`)
   }
   return headers as Record<string, string>
 }
