@@ -39,6 +39,19 @@ export interface RequestAnalytics {
   flush(): Promise<void>
 }
 
+/**
+ * Default `maxInFlight` on the edge: effectively no cap. A send must start in the request whose
+ * drain waits for it; with a cap, a batch waiting for a slot is started from whichever request's
+ * send finished first, and workerd cancels it when that request ends (its events are lost).
+ * workerd queues connections beyond 6 per request by itself.
+ */
+export const EDGE_MAX_IN_FLIGHT = 1000
+
+function withEdgeDefaults(options: EdgeAnalyticsOptions): EdgeAnalyticsOptions {
+  if (typeof options !== 'object' || options === null) return options // the core reports it
+  return { ...options, maxInFlight: options.maxInFlight ?? EDGE_MAX_IN_FLIGHT }
+}
+
 type CallName = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias'
 const CALLS: readonly CallName[] = ['identify', 'track', 'page', 'screen', 'group', 'alias']
 
@@ -55,7 +68,7 @@ export class Analytics extends AnalyticsCore {
   constructor(options: EdgeAnalyticsOptions) {
     // `this` is not usable inside super()'s arguments; the hook reaches it through this cell.
     const hook: { accepted?: () => void } = {}
-    super(options, {
+    super(withEdgeDefaults(options), {
       transport: createEdgeTransport({ compress: options?.compress === true }),
       library: LIBRARY,
       // No timer per batch: on Cloudflare it would never fire once the response is returned.

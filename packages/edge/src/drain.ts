@@ -10,8 +10,9 @@
  *
  * A drain ends when everything queued before its last flush has an outcome, and never waits for
  * another request's messages beyond that: events of one request never wait for a later request.
- * Batches are sent by the request that cut them (flush() or a full batch), and that request's
- * drain waits for them, so no fetch is left running in a request whose `waitUntil` has settled.
+ * Batches are sent by the request that cut them (flush() or a full batch; the edge client lifts
+ * `maxInFlight` so none waits for a slot), and that request's drain waits for them, so no fetch is
+ * left running in a request whose `waitUntil` has settled: workerd would cancel it.
  */
 import type { WaitUntil } from './wait-until.js'
 

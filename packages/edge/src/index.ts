@@ -1,4 +1,4 @@
-export { Analytics } from './analytics.js'
+export { Analytics, EDGE_MAX_IN_FLIGHT } from './analytics.js'
 export type { EdgeAnalyticsOptions, RequestAnalytics } from './analytics.js'
 export { withAnalytics } from './with-analytics.js'
 export { createEdgeTransport, MIN_COMPRESS_BYTES } from './transport.js'

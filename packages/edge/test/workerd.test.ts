@@ -79,6 +79,17 @@ describe('workerd: module-scope client', () => {
     expect(collector.duplicateMessageIds().size).toBe(0)
   })
 
+  it('bind(ctx): more concurrent requests than connections, with a slow API, all deliver', async () => {
+    // Each send must start in a request whose drain waits for it: a send started from another
+    // request's continuation is cancelled when that request ends (workerd), losing its events.
+    collector.enqueueResponses(...Array.from({ length: 16 }, () => ({ delayMs: 300 })))
+    const runs = Array.from({ length: 16 }, (_, i) => `slow${i}`)
+    // One after another, each answered at once: more sends are in flight than the core's default of 4.
+    for (const run of runs) expect((await get(`/bound?run=${run}&n=1`)).text).toBe('ok')
+    await collector.waitForMessages(runs.length, { timeoutMs: 20_000 })
+    for (const run of runs) expect(ofRun(run)).toHaveLength(1)
+  })
+
   it('bind(ctx): events queued after the response by the request\'s own task are delivered', async () => {
     expect(await get('/late?run=late&n=2')).toEqual({ status: 200, text: 'ok' })
     await collector.waitForMessages(2, { timeoutMs: 20_000 })
