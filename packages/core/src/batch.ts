@@ -19,6 +19,8 @@ export class Batch {
   /** Sum of the messages' JSON bytes (without envelope and commas). */
   messageBytes = 0
   settled = false
+  /** Set once its messages' outcomes have been reported to callbacks and events. */
+  reported = false
   private joined: string | undefined
   private waiters: (() => void)[] | undefined
 

@@ -208,6 +208,7 @@ export class AnalyticsCore {
   }
 
   private settleBatch(batch: Batch, error: DeliveryError | undefined): void {
+    batch.reported = true
     if (error) {
       this.logger.warn(`cdp-analytics: ${batch.count} message(s) failed: ${error.message}`)
       for (const item of batch.items) {

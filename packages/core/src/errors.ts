@@ -14,6 +14,7 @@ export type FailureReason =
   | 'rejected' // the API answered with a status that must not be retried
   | 'retries_exhausted' // every retry failed
   | 'deadline' // close({ timeout }) ran out before the message could be delivered
+  | 'internal' // an unexpected error inside the SDK while sending (a bug: please report it)
 
 export class AnalyticsError extends Error {
   override name = 'AnalyticsError'
@@ -94,7 +95,7 @@ export class DeliveryError extends AnalyticsError {
   override name = 'DeliveryError'
   constructor(
     message: string,
-    reason: 'rejected' | 'retries_exhausted' | 'deadline',
+    reason: 'rejected' | 'retries_exhausted' | 'deadline' | 'internal',
     readonly status: number | undefined,
     readonly attempts: number,
     options?: { cause?: unknown },

@@ -7,7 +7,7 @@
 import { Batch, type QueuedMessage } from './batch.js'
 import { deadlineError } from './deliver.js'
 import { QueueFullError } from './errors.js'
-import type { DeliveryError } from './errors.js'
+import { DeliveryError } from './errors.js'
 import { fitsInBatch } from './limits.js'
 import type { CancelTimer, TimerHost } from './types.js'
 
@@ -148,11 +148,23 @@ export class Scheduler {
       this.compactReady()
       this.dequeue(batch)
       this.inFlight.add(batch)
-      void this.hooks.deliver(batch).finally(() => {
-        this.inFlight.delete(batch)
-        batch.markSettled()
-        this.pump()
-      })
+      void this.send(batch)
+    }
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    try {
+      await this.hooks.deliver(batch)
+    } catch (error) {
+      // deliver must report every batch; if it threw before doing so, say so rather than leave
+      // its messages without an outcome.
+      if (!batch.reported) {
+        this.hooks.settle(batch, new DeliveryError(`internal error while sending: ${String(error)}`, 'internal', undefined, 0, { cause: error }))
+      }
+    } finally {
+      this.inFlight.delete(batch)
+      batch.markSettled()
+      this.pump()
     }
   }
 

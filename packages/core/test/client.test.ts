@@ -273,3 +273,14 @@ describe('nothing background throws into the host', () => {
     expect(results.map((r) => r.error?.reason ?? 'delivered').sort()).toEqual(['delivered', 'rejected'])
   })
 })
+
+describe('a transport bug cannot lose messages silently', () => {
+  it('a delivery that throws before reporting fails its messages with reason internal', async () => {
+    const { client } = makeClient({ flushAt: 2 }, { send: () => Promise.resolve(undefined as never) })
+    const { callback, settled, results } = outcomes(2)
+    client.track({ userId: 'u', event: 'a' }, callback)
+    client.track({ userId: 'u', event: 'b' }, callback)
+    await settled
+    expect(results.map((r) => r.error?.reason)).toEqual(['internal', 'internal'])
+  })
+})
