@@ -16,6 +16,8 @@ import { fmt, machine, median, table, writeSection } from './report.mjs'
 import { paramsBytes } from './workload.mjs'
 
 const { values: args } = parseArgs({
+  // pnpm 10 passes a `--` separator through to the script; it means nothing here.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     n: { type: 'string', default: '100000,10000' },
     rounds: { type: 'string', default: '3' },
@@ -158,7 +160,8 @@ async function startSink() {
 
 function render() {
   const out = []
-  const command = `pnpm --filter @cdp-analytics/bench bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+  const flags = process.argv.slice(2).filter((arg) => arg !== '--' && arg !== '--dry-run')
+  const command = `pnpm --filter @cdp-analytics/bench bench${flags.length ? ` ${flags.join(' ')}` : ''}`
   out.push(`## End to end: ${new Date().toISOString().slice(0, 10)}`)
   out.push('')
   out.push(`- Command: \`${command}\` (took ${((Date.now() - started) / 60000).toFixed(1)} min)`)
