@@ -3,8 +3,10 @@
  * Config errors throw from the constructor: nothing can work until they are fixed.
  */
 import { ConfigError } from './errors.js'
-import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from './limits.js'
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, utf8Length } from './limits.js'
 import { isPlainObject } from './merge.js'
+import { describeValue } from './messages/describe.js'
+import { checkContext } from './messages/typed-fields.js'
 import { defaultBackoff } from './retry-policy.js'
 import type { Logger } from './types.js'
 import type { Transport } from './transport.js'
@@ -88,6 +90,16 @@ export const DEFAULT_ENDPOINT = 'https://cdp.customer.io'
 const HEADER_BREAK = /[\r\n\0]/
 
 export function resolveOptions(options: AnalyticsOptions): Settings {
+  try {
+    return readOptions(options)
+  } catch (error) {
+    if (error instanceof ConfigError) throw error
+    // A throwing getter or Proxy among the options: still a config error, with the reason.
+    throw new ConfigError(`options could not be read (${error instanceof Error ? error.message : String(error)})`)
+  }
+}
+
+function readOptions(options: AnalyticsOptions): Settings {
   if (!isPlainObject(options)) throw new ConfigError('options must be an object with at least { writeKey }')
   const { writeKey } = options
   if (typeof writeKey !== 'string' || writeKey.trim() === '') {
@@ -110,7 +122,7 @@ export function resolveOptions(options: AnalyticsOptions): Settings {
     maxRetryDelay: integer('maxRetryDelay', options.maxRetryDelay, 30_000, 0),
     retryBackoff: fn('retryBackoff', options.retryBackoff) ?? defaultBackoff,
     closeTimeout: integer('closeTimeout', options.closeTimeout, 10_000, 0),
-    defaultContext: object('defaultContext', options.defaultContext),
+    defaultContext: contextOption(options.defaultContext),
     integrations: booleans('integrations', options.integrations),
     headers,
     verbose: options.verbose === true,
@@ -158,6 +170,28 @@ function object(name: string, value: unknown): Record<string, unknown> | undefin
   if (value === undefined) return undefined
   if (!isPlainObject(value)) throw new ConfigError(`${name} must be a plain object`)
   return value
+}
+
+/**
+ * defaultContext is merged into every message: a value JSON cannot carry, or one the API's
+ * context schema rejects, would fail every call, so it is a config error instead.
+ */
+function contextOption(value: unknown): Record<string, unknown> | undefined {
+  const context = object('defaultContext', value)
+  if (!context) return undefined
+  let json: string
+  try {
+    json = JSON.stringify(context)
+  } catch (cause) {
+    throw new ConfigError(`defaultContext cannot be serialized to JSON (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`)
+  }
+  if (utf8Length(json) > MAX_MESSAGE_BYTES) {
+    throw new ConfigError(`defaultContext is ${utf8Length(json)} bytes of JSON; no message carrying it fits the ${MAX_MESSAGE_BYTES}-byte limit`)
+  }
+  // Judged as sent: JSON.parse of what every message will carry (a toJSON may change it).
+  const issue = checkContext(JSON.parse(json), 'defaultContext')
+  if (issue) throw new ConfigError(`"${issue.path}" must be ${issue.expected} (got ${describeValue(issue.got)})`)
+  return context
 }
 
 /**

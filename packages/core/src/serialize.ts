@@ -5,6 +5,7 @@
  */
 import { MessageTooLargeError, SerializationError } from './errors.js'
 import { utf8Length } from './limits.js'
+import { oneLine } from './messages/describe.js'
 import type { Message } from './types.js'
 
 export interface SerializedMessage {
@@ -17,8 +18,16 @@ export function serializeMessage(message: Message, maxMessageBytes: number): Ser
   try {
     json = JSON.stringify(message)
   } catch (cause) {
-    const field = findUnserializable(message) ?? ''
-    const what = cause instanceof Error ? cause.message : String(cause)
+    let field = ''
+    try {
+      field = findUnserializable(message) ?? ''
+    } catch {
+      // A Proxy can throw even where the walk does not expect it; the message fails all the same.
+    }
+    // Deep nesting makes a path thousands of characters long; a prefix locates it well enough.
+    if (field.length > 120) field = `${field.slice(0, 120)}…`
+    // V8's cycle message spans several lines; keep errors to one line for logs.
+    const what = oneLine(cause instanceof Error ? cause.message : String(cause))
     return new SerializationError(
       `${message.type}: ${field ? `"${field}" ` : ''}cannot be serialized to JSON (${what})`,
       field,

@@ -7,12 +7,18 @@ const RFC3339 =
   /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/
 
 export function isRfc3339(value: string): boolean {
-  return RFC3339.test(value) && !Number.isNaN(Date.parse(value))
+  const match = RFC3339.exec(value)
+  if (!match || Number.isNaN(Date.parse(value))) return false
+  // Date.parse rolls 2021-02-30 over into March; the API's date-time format does not.
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!
 }
 
 /** A valid `Date` or RFC 3339 string; anything else is reported by the message schema. */
 export function isTimestampInput(value: unknown): value is Date | string {
-  if (value instanceof Date) return !Number.isNaN(value.getTime())
+  // toISOString writes years outside 0–9999 as "+010000-…", which is not RFC 3339.
+  if (value instanceof Date) return !Number.isNaN(value.getTime()) && value.getUTCFullYear() >= 0 && value.getUTCFullYear() <= 9999
   return typeof value === 'string' && isRfc3339(value)
 }
 

@@ -8,8 +8,9 @@ import { ValidationError } from '../errors.js'
 import { isPlainObject, mergeDeep } from '../merge.js'
 import { toTimestamp } from '../timestamp.js'
 import type { Message, MessageType } from '../types.js'
-import { describeValue } from './describe.js'
+import { describeValue, oneLine } from './describe.js'
 import { schemas } from './schemas.js'
+import { checkTypedFields, describeIssue } from './typed-fields.js'
 
 export interface BuildSettings {
   library: { name: string; version: string }
@@ -20,6 +21,16 @@ export interface BuildSettings {
 }
 
 export function buildMessage(type: MessageType, params: unknown, settings: BuildSettings): Message | ValidationError {
+  try {
+    return build(type, params, settings)
+  } catch (cause) {
+    // A throwing getter or Proxy in the caller's input: that call fails, the caller never sees a throw.
+    const what = cause instanceof Error ? cause.message : String(cause)
+    return new ValidationError(`${type}: the input could not be read (${oneLine(what)})`, type, '')
+  }
+}
+
+function build(type: MessageType, params: unknown, settings: BuildSettings): Message | ValidationError {
   if (!isPlainObject(params)) {
     return new ValidationError(`${type}: expected an object of fields (got ${describeValue(params)})`, type, '')
   }
@@ -38,6 +49,8 @@ export function buildMessage(type: MessageType, params: unknown, settings: Build
   if (integrations || settings.integrations) {
     message.integrations = mergeDeep(settings.integrations, integrations) as Record<string, boolean>
   }
+  const typed = checkTypedFields(type, message as unknown as Record<string, unknown>)
+  if (typed) return new ValidationError(describeIssue(type, typed), type, typed.path)
   return message
 }
 

@@ -11,3 +11,9 @@ export function describeValue(value: unknown): string {
   }
   return typeof value
 }
+
+/** Error text from user code, kept to one short line for logs. */
+export function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
+}
