@@ -1,10 +1,14 @@
 /**
- * The Node client: the core with a ky transport, unref'd timers, and delivery on exit for
- * scripts that forget close().
+ * The Node client: the core with Node's fetch (undici: keep-alive by default), unref'd timers,
+ * and delivery on exit for scripts that forget close().
+ *
+ * Why plain fetch and not ky: ky builds, clones and tees a Request per send, which measured
+ * ~250–500 µs of CPU per request here, 1.9× the floor's CPU in the 100k-event benchmark
+ * against 1.3× without it (BENCHMARKS.md). Timeouts, the close deadline and body
+ * consumption are the core fetch transport's job already.
  */
-import { AnalyticsCore, type AnalyticsOptions, type CloseOptions } from '@cdp-analytics/core'
+import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type CloseOptions } from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
-import { createKyTransport } from './ky-transport.js'
 import { keepAliveUntil, unrefTimers } from './timers.js'
 import { LIBRARY } from './version.js'
 
@@ -20,7 +24,7 @@ export class Analytics extends AnalyticsCore {
   private keepingAlive = false
 
   constructor(options: NodeAnalyticsOptions) {
-    super(options, { transport: createKyTransport(), library: LIBRARY, timers: unrefTimers })
+    super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers })
     if (options.flushOnExit !== false) registerForExit(this)
   }
 

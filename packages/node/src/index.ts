@@ -1,5 +1,4 @@
 export { Analytics } from './analytics.js'
 export type { NodeAnalyticsOptions } from './analytics.js'
-export { createKyTransport } from './ky-transport.js'
 export { VERSION } from './version.js'
 export * from '@cdp-analytics/core'
