@@ -32,7 +32,7 @@ export interface SchedulerHooks {
 export class Scheduler {
   private current: Batch | undefined
   /** Cut batches waiting for a free request slot; `readyHead` avoids O(n) shifts. */
-  private ready: Batch[] = []
+  private ready: (Batch | undefined)[] = []
   private readyHead = 0
   private readonly inFlight = new Set<Batch>()
   private cancelTimer: CancelTimer | undefined
@@ -94,7 +94,7 @@ export class Scheduler {
     if (this.flushing && !this.addedSinceFlush) return this.flushing
     this.addedSinceFlush = false
     this.cut()
-    const waiting = [...this.inFlight, ...this.ready.slice(this.readyHead)]
+    const waiting = [...this.inFlight, ...this.pendingReady()]
     if (waiting.length === 0) return Promise.resolve()
     const flushing = Promise.all(waiting.map((batch) => batch.whenSettled())).then(() => {
       if (this.flushing === flushing) this.flushing = undefined
@@ -107,7 +107,7 @@ export class Scheduler {
   /** Fails every batch not yet sending with a deadline error (used when close() times out). */
   failWaiting(): void {
     this.cut()
-    const waiting = this.ready.slice(this.readyHead)
+    const waiting = this.pendingReady()
     this.ready = []
     this.readyHead = 0
     for (const batch of waiting) {
@@ -144,7 +144,10 @@ export class Scheduler {
   /** Starts sending ready batches while request slots are free. */
   private pump(): void {
     while (this.inFlight.size < this.limits.maxInFlight && this.readyHead < this.ready.length) {
-      const batch = this.ready[this.readyHead++]!
+      const batch = this.ready[this.readyHead]!
+      // Let go of the slot now, so a delivered batch (messages, JSON, joined body) can be collected
+      // at once instead of staying reachable from this list until the next compaction.
+      this.ready[this.readyHead++] = undefined
       this.compactReady()
       this.dequeue(batch)
       this.inFlight.add(batch)
@@ -166,6 +169,11 @@ export class Scheduler {
       batch.markSettled()
       this.pump()
     }
+  }
+
+  /** Batches cut but not yet sending; slots from `readyHead` on are always filled. */
+  private pendingReady(): Batch[] {
+    return this.ready.slice(this.readyHead) as Batch[]
   }
 
   /** Drops sent batches from the front of the ready list once they are half of it. */
