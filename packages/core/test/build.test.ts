@@ -83,6 +83,8 @@ describe('buildMessage: invalid calls name the call and the field', () => {
     ['track', { userId: 'u', event: 'e', integrations: { Salesforce: 'off' } }, 'track: "integrations.Salesforce" must be a boolean (got "off")', 'integrations.Salesforce'],
     ['track', { userId: 'u', event: 'e', context: [] }, 'track: "context" must be a plain object (got array)', 'context'],
     ['track', { userId: 'u', event: 'e', messageId: '' }, 'track: "messageId" must be a non-empty string (got "")', 'messageId'],
+    ['track', { userId: 'u', event: 'e', messageId: 7 }, 'track: "messageId" must be a non-empty string (got number)', 'messageId'],
+    ['track', { userId: 'u', event: 'e', integrations: 'all' }, 'track: "integrations" must be an object of booleans (got "all")', 'integrations'],
     ['track', null, 'track: expected an object of fields (got null)', ''],
     ['track', 'added_to_cart', 'track: expected an object of fields (got "added_to_cart")', ''],
   ] as [MessageType, unknown, string, string][])('%s %j', (type, params, message, field) => {

@@ -9,7 +9,7 @@ import { isPlainObject, mergeDeep } from '../merge.js'
 import { toTimestamp } from '../timestamp.js'
 import type { Message, MessageType } from '../types.js'
 import { describeValue, oneLine } from './describe.js'
-import { schemas } from './schemas.js'
+import { isNonEmptyString as nonEmpty, schemas } from './schemas.js'
 import { checkTypedFields, describeIssue } from './typed-fields.js'
 
 export interface BuildSettings {
@@ -61,8 +61,6 @@ function buildContext(own: Record<string, unknown> | undefined, settings: BuildS
   context.library = settings.library
   return context
 }
-
-const nonEmpty = (value: unknown): boolean => typeof value === 'string' && value !== ''
 
 /** The identity rules of pipelines-api.md §9–§10, which valibot's per-key schemas cannot express. */
 function checkIdentity(type: MessageType, input: Record<string, unknown>): ValidationError | undefined {

@@ -1,7 +1,9 @@
 /**
  * valibot schemas of the six calls' input (pipelines-api.md §6 and §9). They check the top
  * level only: properties and traits may hold any JSON, which serialize.ts checks in one pass.
- * Each `message` string completes the sentence `"field" must be ...`.
+ * Each `message` string completes the sentence `"field" must be ...`. Checks are `v.custom`
+ * over small predicates where valibot's own schema would add code to every edge bundle
+ * (issue #5): `integrations` values are typed with the nested fields in typed-fields.ts.
  */
 import * as v from 'valibot'
 import { isPlainObject } from '../merge.js'
@@ -13,13 +15,17 @@ const object = v.custom<Record<string, unknown>>(isPlainObject, 'a plain object'
 const optionalText = v.optional(text)
 const optionalObject = v.optional(object)
 
+/** A string with at least one character. */
+export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== ''
+
 const common = {
-  messageId: v.optional(v.pipe(text, v.nonEmpty('a non-empty string'))),
+  messageId: v.optional(v.custom<string>(isNonEmptyString, 'a non-empty string')),
   timestamp: v.optional(
     v.custom<Date | string>(isTimestampInput, 'a valid Date or an RFC 3339 string with a zone'),
   ),
   context: optionalObject,
-  integrations: v.optional(v.record(v.string(), v.boolean('a boolean'), 'an object of booleans')),
+  // Any non-null object, as before; typed-fields.ts checks each value (as merged) is a boolean.
+  integrations: v.optional(v.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null, 'an object of booleans')),
 }
 
 const person = { userId: optionalText, anonymousId: optionalText }

@@ -96,12 +96,17 @@ const contextMobile = object({
 export const checkContext: Check = (value, path) =>
   contextBase(value, path) ?? (contextMobile(value, path) && contextNonMobile(value, path))
 
+/**
+ * `timestamp` is not here: the schema already checked a given one, and a generated one is
+ * `now().toISOString()`. `integrations` is typed here rather than by a valibot record schema,
+ * which would add its code to every edge bundle (issue #5).
+ */
 const common: Shape = {
   context: checkContext,
+  integrations: object({}, boolean),
   sentAt: dateTime,
   originalTimestamp: dateTime,
   receivedAt: dateTime,
-  timestamp: dateTime,
   version: number,
 }
 
