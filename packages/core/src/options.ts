@@ -99,6 +99,25 @@ export function resolveOptions(options: AnalyticsOptions): Settings {
   }
 }
 
+/**
+ * The integer options: `[default, minimum]`, checked in this order. `maxBatchBytes` is also
+ * capped at the API's limit (it may only be lowered).
+ */
+const INTEGER_OPTIONS = {
+  flushAt: [20, 1],
+  flushInterval: [5000, 0],
+  maxRetries: [10, 0],
+  timeout: [10_000, 1],
+  maxQueueSize: [100_000, 1],
+  maxQueueBytes: [128 * 1024 * 1024, 1],
+  maxBatchBytes: [MAX_BATCH_BYTES, 1024],
+  maxInFlight: [4, 1],
+  maxRetryDelay: [30_000, 0],
+  closeTimeout: [10_000, 0],
+} satisfies { [K in keyof AnalyticsOptions & keyof Settings]?: [fallback: number, min: number] }
+
+type IntegerOption = keyof typeof INTEGER_OPTIONS
+
 function readOptions(options: AnalyticsOptions): Settings {
   if (!isPlainObject(options)) throw new ConfigError('options must be an object with at least { writeKey }')
   const { writeKey } = options
@@ -107,21 +126,18 @@ function readOptions(options: AnalyticsOptions): Settings {
   }
   if (HEADER_BREAK.test(writeKey)) throw new ConfigError('writeKey must not contain CR, LF or NUL characters')
   const headers = checkHeaders(options.headers)
+  const url = batchUrl(options.endpoint ?? DEFAULT_ENDPOINT)
+  const integers = {} as Record<IntegerOption, number>
+  for (const [name, [fallback, min]] of Object.entries(INTEGER_OPTIONS) as [IntegerOption, [number, number]][]) {
+    integers[name] = integer(name, options[name], fallback, min)
+  }
   return {
     writeKey,
-    url: batchUrl(options.endpoint ?? DEFAULT_ENDPOINT),
-    flushAt: integer('flushAt', options.flushAt, 20, 1),
-    flushInterval: integer('flushInterval', options.flushInterval, 5000, 0),
-    maxRetries: integer('maxRetries', options.maxRetries, 10, 0),
-    timeout: integer('timeout', options.timeout, 10_000, 1),
-    maxQueueSize: integer('maxQueueSize', options.maxQueueSize, 100_000, 1),
-    maxQueueBytes: integer('maxQueueBytes', options.maxQueueBytes, 128 * 1024 * 1024, 1),
-    maxBatchBytes: Math.min(integer('maxBatchBytes', options.maxBatchBytes, MAX_BATCH_BYTES, 1024), MAX_BATCH_BYTES),
+    url,
+    ...integers,
+    maxBatchBytes: Math.min(integers.maxBatchBytes, MAX_BATCH_BYTES),
     maxMessageBytes: MAX_MESSAGE_BYTES,
-    maxInFlight: integer('maxInFlight', options.maxInFlight, 4, 1),
-    maxRetryDelay: integer('maxRetryDelay', options.maxRetryDelay, 30_000, 0),
     retryBackoff: fn('retryBackoff', options.retryBackoff) ?? defaultBackoff,
-    closeTimeout: integer('closeTimeout', options.closeTimeout, 10_000, 0),
     defaultContext: contextOption(options.defaultContext),
     integrations: booleans('integrations', options.integrations),
     headers,
