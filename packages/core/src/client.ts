@@ -78,6 +78,7 @@ const defaultTimers: TimerHost = (callback, ms) => {
 
 export class AnalyticsCore {
   protected readonly settings: Settings
+  /** Prefixes every line with "cdp-analytics: " (adapters log through it too) and never throws. */
   protected readonly logger: Logger
   protected readonly scheduler: Scheduler
   private readonly emitter: Emitter<AnalyticsEvents>
@@ -97,8 +98,8 @@ export class AnalyticsCore {
 
   constructor(options: AnalyticsOptions, runtime: Runtime) {
     this.settings = resolveOptions(options)
-    this.logger = safeLogger(options.logger ?? consoleLogger(this.settings.verbose))
-    this.emitter = new Emitter((error) => this.logger.error('cdp-analytics: an event listener threw', error))
+    this.logger = prefixedLogger(options.logger, this.settings.verbose)
+    this.emitter = new Emitter((error) => this.logger.error('an event listener threw', error))
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
     this.build = {
@@ -116,7 +117,7 @@ export class AnalyticsCore {
     })
     if (isInsecureEndpoint(this.settings.url)) {
       this.logger.warn(
-        `cdp-analytics: endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,
+        `endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,
       )
     }
   }
@@ -201,7 +202,7 @@ export class AnalyticsCore {
     if (this.settings.strict && (error.reason === 'invalid' || error.reason === 'unserializable' || error.reason === 'too_large')) {
       throw error
     }
-    if (this.settings.verbose) this.logger.debug(`cdp-analytics: ${error.message}`)
+    if (this.settings.verbose) this.logger.debug(error.message)
     this.countFailure(error)
     // Asynchronous even here, so a callback always runs after the call returned.
     queueMicrotask(() => this.report(error, message, callback))
@@ -210,7 +211,7 @@ export class AnalyticsCore {
   private settleBatch(batch: Batch, error: DeliveryError | undefined): void {
     batch.reported = true
     if (error) {
-      this.logger.warn(`cdp-analytics: ${batch.count} message(s) failed: ${error.message}`)
+      this.logger.warn(`${batch.count} message(s) failed: ${error.message}`)
       for (const item of batch.items) {
         this.countFailure(error)
         this.report(error, item.message, item.callback)
@@ -241,7 +242,7 @@ export class AnalyticsCore {
       callback(error, message)
     } catch (thrown) {
       // A throwing callback must not break delivery of the rest of the batch.
-      this.logger.error('cdp-analytics: a callback threw', thrown)
+      this.logger.error('a callback threw', thrown)
     }
   }
 
@@ -274,14 +275,14 @@ export class AnalyticsCore {
         this.counts.requests++
         if (settings.verbose) {
           this.logger.debug(
-            `cdp-analytics: POST ${settings.url} attempt ${info.attempt}: ${info.messages} messages, ${info.bytes} bytes -> ${info.status ?? info.error} in ${info.durationMs} ms`,
+            `POST ${settings.url} attempt ${info.attempt}: ${info.messages} messages, ${info.bytes} bytes -> ${info.status ?? info.error} in ${info.durationMs} ms`,
           )
         }
         this.emitter.emit('request', info)
       },
       onRetry: (info) => {
         this.counts.retries++
-        if (settings.verbose) this.logger.debug(`cdp-analytics: retry ${info.attempt} in ${info.delay} ms (${info.reason})`)
+        if (settings.verbose) this.logger.debug(`retry ${info.attempt} in ${info.delay} ms (${info.reason})`)
         this.emitter.emit('retry', info)
       },
       settle: (batch, error) => this.settleBatch(batch, error),
@@ -317,27 +318,21 @@ function abortQuietly(controller: AbortController): void {
   }
 }
 
-/** A logger that throws must not turn a background send into an unhandled rejection. */
-function safeLogger(logger: Logger): Logger {
+/**
+ * The client's logger: `logger`, or the console (debug lines only when `verbose`), looked up at
+ * call time. Every line starts with "cdp-analytics: ". A logger that throws must not turn a
+ * background send into an unhandled rejection.
+ */
+function prefixedLogger(logger: Logger | undefined, verbose: boolean): Logger {
   const guard =
     (level: keyof Logger) =>
     (message: string, ...rest: unknown[]) => {
       try {
-        logger[level](message, ...rest)
+        if (logger) logger[level](`cdp-analytics: ${message}`, ...rest)
+        else if (level !== 'debug' || verbose) console[level](`cdp-analytics: ${message}`, ...rest)
       } catch {
         // Nowhere left to report it; dropping a log line beats crashing the host.
       }
     }
   return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') }
-}
-
-function consoleLogger(verbose: boolean): Logger {
-  return {
-    debug: (message, ...rest) => {
-      if (verbose) console.debug(message, ...rest)
-    },
-    info: (message, ...rest) => console.info(message, ...rest),
-    warn: (message, ...rest) => console.warn(message, ...rest),
-    error: (message, ...rest) => console.error(message, ...rest),
-  }
 }

@@ -138,7 +138,7 @@ export class Analytics extends AnalyticsCore {
     if (!this.warnedNoWaitUntil) {
       this.warnedNoWaitUntil = true
       this.logger.warn(
-        'cdp-analytics: no waitUntil for this event; pass { waitUntil: ctx.waitUntil.bind(ctx) }, use analytics.bind(ctx) or withAnalytics(), or await analytics.flush()',
+        'no waitUntil for this event; pass { waitUntil: ctx.waitUntil.bind(ctx) }, use analytics.bind(ctx) or withAnalytics(), or await analytics.flush()',
       )
     }
   }

@@ -40,6 +40,6 @@ export class Analytics extends AnalyticsCore {
 
   /** @internal Called on process 'exit' when messages could not be delivered. */
   warnUndelivered(): void {
-    this.logger.warn(`cdp-analytics: process exiting with ${this.pending} undelivered message(s); await analytics.close() before exit`)
+    this.logger.warn(`process exiting with ${this.pending} undelivered message(s); await analytics.close() before exit`)
   }
 }
