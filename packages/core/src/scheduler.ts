@@ -53,10 +53,6 @@ export class Scheduler {
     return this.queuedMessages + sending
   }
 
-  get inFlightRequests(): number {
-    return this.inFlight.size
-  }
-
   /** Queues a message, or refuses it when a bound is reached (the caller reports that). */
   add(item: QueuedMessage): QueueFullError | undefined {
     const { limits } = this

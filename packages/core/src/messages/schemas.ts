@@ -10,7 +10,7 @@ import { isPlainObject } from '../merge.js'
 import { isTimestampInput } from '../timestamp.js'
 import type { MessageType } from '../types.js'
 
-const text = v.string('a string')
+const text = v.custom<string>((value) => typeof value === 'string', 'a string')
 const object = v.custom<Record<string, unknown>>(isPlainObject, 'a plain object')
 const optionalText = v.optional(text)
 const optionalObject = v.optional(object)
