@@ -175,9 +175,10 @@ describe('fault matrix: the fault clears after one answer', () => {
     let local: Collector | undefined
     let run: Recorded
     if (row.fault.kind === 'refused') {
-      // The server comes up while the SDK waits to retry (backoff long enough to listen first).
+      // The server comes up while the SDK waits to retry. With jitter the wait is 750–1500 ms,
+      // long enough to listen first even on a loaded CI machine (150–300 ms was not).
       const port = await deadPort()
-      run = matrixClient(`http://127.0.0.1:${port}`, { retryBackoff: () => 300 })
+      run = matrixClient(`http://127.0.0.1:${port}`, { retryBackoff: () => 1500 })
       const back = new Promise<Collector>((resolve) => {
         const stop = run.analytics.on('retry', () => {
           stop()
