@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { ValidationError } from '../src/errors.js'
-import { buildMessage, type BuildSettings } from '../src/messages/build.js'
+import { buildMessage } from '../src/messages/build.js'
 import type { Message, MessageType } from '../src/types.js'
+import { buildSettings } from './helpers/build-settings.js'
 import { expectValidBody } from './helpers/spec.js'
 
-const settings: BuildSettings = {
-  library: { name: 'test-lib', version: '1.2.3' },
-  defaultContext: undefined,
-  integrations: undefined,
-  generateId: () => 'id-1',
-  now: () => new Date('2026-12-01T10:00:00.000Z'),
-}
+const settings = buildSettings
 
 const valid: [MessageType, Record<string, unknown>][] = [
   ['identify', { userId: '019mr8mf4r', traits: { name: 'Cool Person', email: 'cool.person@example.com', plan: 'Enterprise' } }],

@@ -2,19 +2,14 @@
 // there made the API's schema reject a whole batch; now it fails its own message with a clear error.
 import { describe, expect, it } from 'vitest'
 import { ConfigError, ValidationError } from '../src/errors.js'
-import { buildMessage, type BuildSettings } from '../src/messages/build.js'
+import { buildMessage } from '../src/messages/build.js'
 import { resolveOptions } from '../src/options.js'
 import { isTimestampInput } from '../src/timestamp.js'
 import type { MessageType } from '../src/types.js'
+import { buildSettings } from './helpers/build-settings.js'
 import { expectValidBody } from './helpers/spec.js'
 
-const settings: BuildSettings = {
-  library: { name: 'test-lib', version: '1.2.3' },
-  defaultContext: undefined,
-  integrations: undefined,
-  generateId: () => 'id-1',
-  now: () => new Date('2026-12-01T10:00:00.000Z'),
-}
+const settings = buildSettings
 
 describe('typed nested fields: rejected per message, naming the field', () => {
   it.each([

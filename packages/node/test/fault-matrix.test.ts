@@ -3,7 +3,6 @@
 // into it). Each run checks the outcome of every message, the number of requests, exactly one
 // callback and one event per message, stable messageIds across attempts, and no split batches.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decideAttempt, type Analytics, type AnalyticsError, type Message, type RequestInfo } from '../src/index.js'
 import { startCollector, type Collector } from '../src/testing/index.js'
@@ -16,7 +15,7 @@ import {
   renderFaultTable,
   type FaultCase,
 } from './helpers/fault-cases.js'
-import { client, expectAllValid, WRITE_KEY } from './helpers/setup.js'
+import { client, deadPort, expectAllValid, WRITE_KEY } from './helpers/setup.js'
 
 const started: Collector[] = []
 afterEach(async () => {
@@ -29,13 +28,12 @@ async function startOn(port = 0): Promise<Collector> {
   return local
 }
 
-/** A port with nothing listening: connections are refused. */
-async function deadPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
+/** An endpoint that acts out the row's fault on every request: a dead port, or a collector. */
+async function faultyEndpoint(row: FaultCase): Promise<{ local: Collector | undefined; endpoint: string }> {
+  if (row.fault.kind === 'refused') return { local: undefined, endpoint: `http://127.0.0.1:${await deadPort()}` }
+  const local = await startOn()
+  local.setDefaultResponse(row.fault.plan())
+  return { local, endpoint: local.url }
 }
 
 /** One message of each kind the matrix sends, so every row covers several builders. */
@@ -144,14 +142,7 @@ function expectAttemptsWithinTimeout(run: Recorded, timeout: number): void {
 
 describe('fault matrix: the fault persists', () => {
   it.each(FAULT_CASES.map((row) => [row.name, row] as const))('%s', async (_name, row: FaultCase) => {
-    let local: Collector | undefined
-    let endpoint: string
-    if (row.fault.kind === 'refused') endpoint = `http://127.0.0.1:${await deadPort()}`
-    else {
-      local = await startOn()
-      local.setDefaultResponse(row.fault.plan())
-      endpoint = local.url
-    }
+    const { local, endpoint } = await faultyEndpoint(row)
     const run = matrixClient(endpoint)
     await sendAll(run)
     expect(run.requests).toHaveLength(attemptsIfPersists(row))
@@ -210,14 +201,7 @@ describe('fault matrix: the fault clears after one answer', () => {
 
 describe('fault matrix: close({ timeout }) keeps its deadline and reports what is left', () => {
   it.each(FAULT_CASES.map((row) => [row.name, row] as const))('%s', async (_name, row: FaultCase) => {
-    let local: Collector | undefined
-    let endpoint: string
-    if (row.fault.kind === 'refused') endpoint = `http://127.0.0.1:${await deadPort()}`
-    else {
-      local = await startOn()
-      local.setDefaultResponse(row.fault.plan())
-      endpoint = local.url
-    }
+    const { local, endpoint } = await faultyEndpoint(row)
     // Generous retries and timeout, honoured Retry-After: only the close deadline can end these runs early.
     const run = matrixClient(endpoint, { maxRetries: 10, retryBackoff: () => 100, timeout: 5000, maxRetryDelay: 5000 })
     const callbacks = sendAll(run)

@@ -1,16 +1,6 @@
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../src/index.js'
-import { client, collector, expectAllValid, outcomes, quietLogger, WRITE_KEY } from './helpers/setup.js'
-
-/** A port with nothing listening: connections are refused. */
-async function deadPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+import { client, collector, deadPort, expectAllValid, outcomes, quietLogger, WRITE_KEY } from './helpers/setup.js'
 
 describe('delivery to a real collector', () => {
   it('batches by count: 45 calls at flushAt 20 make 3 requests, all valid', async () => {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net'
 import { afterEach } from 'vitest'
 import { Analytics, type AnalyticsError, type NodeAnalyticsOptions } from '../../src/index.js'
 import { startCollector, type Collector } from '../../src/testing/index.js'
@@ -45,4 +46,13 @@ export function outcomes(count: number) {
     if (results.length === count) resolve()
   }
   return { results, settled, callback }
+}
+
+/** A port with nothing listening: connections are refused. */
+export async function deadPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }
