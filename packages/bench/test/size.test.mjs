@@ -27,3 +27,17 @@ describe('edge worker bundle size', () => {
     }
   })
 })
+
+describe('size-limit itself', () => {
+  it('passes every check of .size-limit.mjs (the same budgets, measured by the size-limit CLI)', async () => {
+    const { execFile } = await import('node:child_process')
+    const { promisify } = await import('node:util')
+    const cwd = fileURLToPath(new URL('..', import.meta.url))
+    const bin = fileURLToPath(new URL('../node_modules/.bin/size-limit', import.meta.url))
+    // size-limit exits 1 when a check is over budget; its JSON report is on stdout either way.
+    const { stdout } = await promisify(execFile)(bin, ['--json'], { cwd }).catch((error) => error)
+    const checks = JSON.parse(stdout)
+    expect(checks.length).toBeGreaterThan(0)
+    for (const check of checks) expect(check, `${check.name}: ${check.size} B gzip`).toMatchObject({ passed: true })
+  }, 60_000)
+})
