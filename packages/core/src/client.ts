@@ -76,12 +76,11 @@ const defaultTimers: TimerHost = (callback, ms) => {
   return () => clearTimeout(id)
 }
 
-export class AnalyticsCore {
+export class AnalyticsCore extends Emitter<AnalyticsEvents> {
   protected readonly settings: Settings
   /** Prefixes every line with "cdp-analytics: " (adapters log through it too) and never throws. */
   protected readonly logger: Logger
   protected readonly scheduler: Scheduler
-  private readonly emitter: Emitter<AnalyticsEvents>
   private readonly build: BuildSettings
   /**
    * One AbortController per batch being sent, made where the send starts: workerd binds an
@@ -97,9 +96,9 @@ export class AnalyticsCore {
   private readonly failedByReason: Partial<Record<FailureReason, number>> = {}
 
   constructor(options: AnalyticsOptions, runtime: Runtime) {
+    super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
-    this.emitter = new Emitter((error) => this.logger.error('an event listener threw', error))
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
     this.build = {
@@ -141,12 +140,8 @@ export class AnalyticsCore {
     this.enqueue('alias', params, callback)
   }
 
-  on<K extends keyof AnalyticsEvents>(event: K, listener: (payload: AnalyticsEvents[K]) => void): () => void {
-    return this.emitter.on(event, listener)
-  }
-
-  off<K extends keyof AnalyticsEvents>(event: K, listener: (payload: AnalyticsEvents[K]) => void): void {
-    this.emitter.off(event, listener)
+  protected onListenerError(error: unknown): void {
+    this.logger.error('an event listener threw', error)
   }
 
   /** Sends everything queued so far; resolves when all of it has an outcome. Never rejects. */
@@ -219,9 +214,9 @@ export class AnalyticsCore {
       return
     }
     this.counts.delivered += batch.count
-    const notify = this.emitter.has('delivered')
+    const notify = this.has('delivered')
     for (const item of batch.items) {
-      if (notify) this.emitter.emit('delivered', { message: item.message })
+      if (notify) this.emit('delivered', { message: item.message })
       if (item.callback) this.callSafely(item.callback, undefined, item.message)
     }
   }
@@ -233,7 +228,7 @@ export class AnalyticsCore {
   }
 
   private report(error: AnalyticsError, message: Message | undefined, callback: Callback | undefined): void {
-    this.emitter.emit('failed', { error, message })
+    this.emit('failed', { error, message })
     if (callback) this.callSafely(callback, error, message)
   }
 
@@ -278,12 +273,12 @@ export class AnalyticsCore {
             `POST ${settings.url} attempt ${info.attempt}: ${info.messages} messages, ${info.bytes} bytes -> ${info.status ?? info.error} in ${info.durationMs} ms`,
           )
         }
-        this.emitter.emit('request', info)
+        this.emit('request', info)
       },
       onRetry: (info) => {
         this.counts.retries++
         if (settings.verbose) this.logger.debug(`retry ${info.attempt} in ${info.delay} ms (${info.reason})`)
-        this.emitter.emit('retry', info)
+        this.emit('retry', info)
       },
       settle: (batch, error) => this.settleBatch(batch, error),
       secrets: [settings.writeKey, basicAuthorization(settings.writeKey).slice('Basic '.length)],

@@ -1,12 +1,14 @@
-/** A minimal typed event emitter; a listener that throws is reported, never rethrown. */
+/**
+ * A minimal typed event emitter, the base of the client: `on`/`off` are public, emitting is the
+ * subclass's. A listener that throws is handed to `onListenerError`, never rethrown.
+ */
 
 type Listener<T> = (payload: T) => void
 
-export class Emitter<Events extends Record<string, unknown>> {
+export abstract class Emitter<Events extends Record<string, unknown>> {
   private readonly listeners: { [K in keyof Events]?: Listener<Events[K]>[] } = {}
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {}
-
+  /** Adds a listener; returns a function that removes it. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
     ;(this.listeners[event] ??= []).push(listener)
     return () => this.off(event, listener)
@@ -18,11 +20,11 @@ export class Emitter<Events extends Record<string, unknown>> {
   }
 
   /** Cheap check so hot paths build a payload only when someone listens. */
-  has(event: keyof Events): boolean {
+  protected has(event: keyof Events): boolean {
     return (this.listeners[event]?.length ?? 0) > 0
   }
 
-  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+  protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const list = this.listeners[event]
     if (!list) return
     for (const listener of list) {
@@ -33,4 +35,7 @@ export class Emitter<Events extends Record<string, unknown>> {
       }
     }
   }
+
+  /** A listener threw: report it without disturbing the emitter's caller. */
+  protected abstract onListenerError(error: unknown): void
 }

@@ -5,7 +5,7 @@
 import { ConfigError } from './errors.js'
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, utf8Length } from './limits.js'
 import { isPlainObject } from './merge.js'
-import { describeValue } from './messages/describe.js'
+import { errorText, mustBe } from './messages/describe.js'
 import { checkContext } from './messages/typed-fields.js'
 import { defaultBackoff } from './retry-policy.js'
 import type { Logger } from './types.js'
@@ -95,7 +95,7 @@ export function resolveOptions(options: AnalyticsOptions): Settings {
   } catch (error) {
     if (error instanceof ConfigError) throw error
     // A throwing getter or Proxy among the options: still a config error, with the reason.
-    throw new ConfigError(`options could not be read (${error instanceof Error ? error.message : String(error)})`)
+    throw new ConfigError(`options could not be read (${errorText(error)})`)
   }
 }
 
@@ -171,10 +171,10 @@ export function isInsecureEndpoint(url: string): boolean {
 
 function integer(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value) || value < min) {
+  if (!Number.isInteger(value) || (value as number) < min) {
     throw new ConfigError(`${name} must be an integer of at least ${min} (got ${String(value)})`)
   }
-  return value
+  return value as number
 }
 
 function fn<T>(name: string, value: T | undefined): T | undefined {
@@ -199,14 +199,14 @@ function contextOption(value: unknown): Record<string, unknown> | undefined {
   try {
     json = JSON.stringify(context)
   } catch (cause) {
-    throw new ConfigError(`defaultContext cannot be serialized to JSON (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`)
+    throw new ConfigError(`defaultContext cannot be serialized to JSON (${errorText(cause)})`)
   }
   if (utf8Length(json) > MAX_MESSAGE_BYTES) {
     throw new ConfigError(`defaultContext is ${utf8Length(json)} bytes of JSON; no message carrying it fits the ${MAX_MESSAGE_BYTES}-byte limit`)
   }
   // Judged as sent: JSON.parse of what every message will carry (a toJSON may change it).
   const issue = checkContext(JSON.parse(json), 'defaultContext')
-  if (issue) throw new ConfigError(`"${issue.path}" must be ${issue.expected} (got ${describeValue(issue.got)})`)
+  if (issue) throw new ConfigError(mustBe(issue.path, issue.expected, issue.got))
   return context
 }
 
@@ -256,8 +256,7 @@ function checkHeaders(value: unknown): Record<string, string> {
     if (typeof header !== 'string' || !FIELD_VALUE.test(header) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
       throw new ConfigError(`headers: ${name} is not a valid header (names are tokens; values are strings of printable Latin-1 without CR/LF)`)
     }
-    if (key.toLowerCase() === 'authorization') throw new ConfigError('headers must not set Authorization; it is built from writeKey')
-    if (MANAGED_HEADERS.has(key.toLowerCase())) throw new ConfigError(`headers must not set ${name}; the client and fetch manage it`)
+    if (MANAGED_HEADERS.has(key.toLowerCase())) throw new ConfigError(`headers must not set ${name}; the client (Authorization from writeKey) and fetch manage it`)
   }
   return headers as Record<string, string>
 }

@@ -5,7 +5,7 @@
  */
 import { MessageTooLargeError, SerializationError } from './errors.js'
 import { utf8Length } from './limits.js'
-import { oneLine } from './messages/describe.js'
+import { errorText } from './messages/describe.js'
 import type { Message } from './types.js'
 
 export interface SerializedMessage {
@@ -27,7 +27,7 @@ export function serializeMessage(message: Message, maxMessageBytes: number): Ser
     // Deep nesting makes a path thousands of characters long; a prefix locates it well enough.
     if (field.length > 120) field = `${field.slice(0, 120)}…`
     // V8's cycle message spans several lines; keep errors to one line for logs.
-    const what = oneLine(cause instanceof Error ? cause.message : String(cause))
+    const what = errorText(cause)
     return new SerializationError(
       `${message.type}: ${field ? `"${field}" ` : ''}cannot be serialized to JSON (${what})`,
       field,

@@ -8,9 +8,9 @@ import { ValidationError } from '../errors.js'
 import { isPlainObject, mergeDeep } from '../merge.js'
 import { toTimestamp } from '../timestamp.js'
 import type { Message, MessageType } from '../types.js'
-import { describeValue, oneLine } from './describe.js'
+import { describeValue, errorText, mustBe } from './describe.js'
 import { isNonEmptyString as nonEmpty, schemas } from './schemas.js'
-import { checkTypedFields, describeIssue } from './typed-fields.js'
+import { checkTypedFields } from './typed-fields.js'
 
 export interface BuildSettings {
   library: { name: string; version: string }
@@ -25,14 +25,13 @@ export function buildMessage(type: MessageType, params: unknown, settings: Build
     return build(type, params, settings)
   } catch (cause) {
     // A throwing getter or Proxy in the caller's input: that call fails, the caller never sees a throw.
-    const what = cause instanceof Error ? cause.message : String(cause)
-    return new ValidationError(`${type}: the input could not be read (${oneLine(what)})`, type, '')
+    return invalid(type, '', `the input could not be read (${errorText(cause)})`)
   }
 }
 
 function build(type: MessageType, params: unknown, settings: BuildSettings): Message | ValidationError {
   if (!isPlainObject(params)) {
-    return new ValidationError(`${type}: expected an object of fields (got ${describeValue(params)})`, type, '')
+    return invalid(type, '', `expected an object of fields (got ${describeValue(params)})`)
   }
   const parsed = v.safeParse(schemas[type], params)
   if (!parsed.success) return issueToError(type, parsed.issues[0])
@@ -50,7 +49,7 @@ function build(type: MessageType, params: unknown, settings: BuildSettings): Mes
     message.integrations = mergeDeep(settings.integrations, integrations) as Record<string, boolean>
   }
   const typed = checkTypedFields(type, message as unknown as Record<string, unknown>)
-  if (typed) return new ValidationError(describeIssue(type, typed), type, typed.path)
+  if (typed) return invalid(type, typed.path, mustBe(typed.path, typed.expected, typed.got))
   return message
 }
 
@@ -67,29 +66,34 @@ function checkIdentity(type: MessageType, input: Record<string, unknown>): Valid
   const { userId, anonymousId } = input
   switch (type) {
     case 'alias':
-      if (!nonEmpty(input.previousId)) return new ValidationError('alias: "previousId" must not be empty', type, 'previousId')
-      if (!nonEmpty(userId)) return new ValidationError('alias: "userId" must not be empty', type, 'userId')
+      if (!nonEmpty(input.previousId)) return invalid(type, 'previousId', '"previousId" must not be empty')
+      if (!nonEmpty(userId)) return invalid(type, 'userId', '"userId" must not be empty')
       return undefined
     case 'track':
       if (nonEmpty(userId) || nonEmpty(anonymousId) || nonEmpty(input.groupId)) return undefined
-      return new ValidationError('track: "userId", "anonymousId" or "groupId" is required', type, 'userId')
+      return invalid(type, 'userId', '"userId", "anonymousId" or "groupId" is required')
     case 'identify':
       // An empty userId is allowed when traits.email identifies the person (§9, identify).
       if (userId === '' && typeof (input.traits as Record<string, unknown> | undefined)?.email === 'string') return undefined
       break
     case 'group':
-      if (!nonEmpty(input.groupId)) return new ValidationError('group: "groupId" must not be empty', type, 'groupId')
+      if (!nonEmpty(input.groupId)) return invalid(type, 'groupId', '"groupId" must not be empty')
       break
   }
   if (nonEmpty(userId) || nonEmpty(anonymousId)) return undefined
-  return new ValidationError(`${type}: "userId" or "anonymousId" is required`, type, 'userId')
+  return invalid(type, 'userId', '"userId" or "anonymousId" is required')
 }
 
 function issueToError(type: MessageType, issue: v.BaseIssue<unknown> | undefined): ValidationError {
   const field = (issue && v.getDotPath(issue)) ?? ''
-  if (!issue) return new ValidationError(`${type}: invalid input`, type, field)
+  if (!issue) return invalid(type, field, 'invalid input')
   if (issue.input === undefined && issue.kind === 'schema' && field !== '') {
-    return new ValidationError(`${type}: "${field}" is required`, type, field)
+    return invalid(type, field, `"${field}" is required`)
   }
-  return new ValidationError(`${type}: "${field}" must be ${issue.message} (got ${describeValue(issue.input)})`, type, field)
+  return invalid(type, field, mustBe(field, issue.message, issue.input))
+}
+
+/** The call's error: `track: <text>`, with the offending field. */
+function invalid(type: MessageType, field: string, text: string): ValidationError {
+  return new ValidationError(`${type}: ${text}`, type, field)
 }

@@ -12,8 +12,13 @@ export function describeValue(value: unknown): string {
   return typeof value
 }
 
-/** Error text from user code, kept to one short line for logs. */
-export function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
+/** What a thrown value says, kept to one short line for logs (it may come from user code). */
+export function errorText(cause: unknown): string {
+  const flat = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim()
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
+}
+
+/** `"context.ip" must be a string (got number)`: the sentence every mistyped field is reported with. */
+export function mustBe(field: string, expected: string, got: unknown): string {
+  return `"${field}" must be ${expected} (got ${describeValue(got)})`
 }

@@ -134,8 +134,3 @@ export function checkTypedFields(type: MessageType, message: Record<string, unkn
     return undefined
   }
 }
-
-/** `track: "context.ip" must be a string (got number)`. */
-export function describeIssue(type: string, found: TypedFieldIssue): string {
-  return `${type}: "${found.path}" must be ${found.expected} (got ${describeValue(found.got)})`
-}
