@@ -14,53 +14,55 @@ const DETAIL_CHARS = 500
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
   return {
     async send(request: TransportRequest): Promise<TransportResult> {
-      const timeout = AbortSignal.timeout(request.timeout)
-      const signal = anySignal([request.signal, timeout])
+      // One signal per attempt, aborted by the timeout or by close()'s deadline. A timer and a
+      // listener cost far less than AbortSignal.timeout plus AbortSignal.any per request, which
+      // profiled at ~70 µs of CPU per send in Node (makeTransferable, DOMException).
+      const controller = new AbortController()
+      let timedOut = false
+      const onClose = () => controller.abort(request.signal.reason)
+      if (request.signal.aborted) onClose()
+      else request.signal.addEventListener('abort', onClose)
+      const timer = setTimeout(() => {
+        timedOut = true
+        controller.abort(new Error(`request timed out after ${request.timeout} ms`))
+      }, request.timeout)
       try {
         const fetchFn = options.fetch ?? globalThis.fetch
         const response = await fetchFn(request.url, {
           method: 'POST',
           headers: request.headers,
           body: request.body,
-          signal,
+          signal: controller.signal,
           // A redirect would re-send the write key elsewhere; retry-policy.ts reports it instead.
           redirect: 'manual',
         })
+        // The timeout also bounds reading the body: a server that stalls after its headers
+        // cannot hold a request slot.
         return { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after'), ...(await readDetail(response)) }
       } catch (error) {
-        return { kind: 'network-error', error, timedOut: timeout.aborted, aborted: request.signal.aborted }
+        return { kind: 'network-error', error, timedOut, aborted: request.signal.aborted }
+      } finally {
+        clearTimeout(timer)
+        request.signal.removeEventListener('abort', onClose)
       }
     },
   }
 }
 
 /**
- * Always consume or cancel the body: an unread body holds the connection (and in Workers
- * counts against the request). Error bodies are kept short for the error message.
+ * Always read the body to its end: an unread body holds the connection (and in Workers counts
+ * against the request). The API answers `{}`, so reading it is cheaper than cancelling the
+ * stream. Error bodies are kept short for the error message.
  */
 export async function readDetail(response: Response): Promise<{ detail?: string }> {
-  if (response.ok) {
-    await response.body?.cancel().catch(() => undefined)
-    return {}
-  }
   try {
+    if (response.ok) {
+      await response.arrayBuffer()
+      return {}
+    }
     const text = (await response.text()).trim()
     return text ? { detail: text.slice(0, DETAIL_CHARS) } : {}
   } catch {
     return {}
   }
-}
-
-/** AbortSignal.any where it exists (Node 20.3+, workerd); a small fallback elsewhere. */
-export function anySignal(signals: AbortSignal[]): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals)
-  const controller = new AbortController()
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason)
-      break
-    }
-    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
-  }
-  return controller.signal
 }
