@@ -31,25 +31,6 @@ export const contenders = {
     },
   },
 
-  'cdp-fetch': {
-    label: 'cdp-analytics (core fetch transport)',
-    async create({ url, batch }) {
-      // The same client with the core's plain-fetch transport instead of the Node adapter's ky
-      // transport: isolates what the HTTP layer costs.
-      const { Analytics, createFetchTransport } = await import('@cdp-analytics/node')
-      const client = new Analytics({
-        writeKey: WRITE_KEY,
-        endpoint: url,
-        flushAt: batch.kind === 'max' ? UNLIMITED : batch.flushAt,
-        transport: createFetchTransport(),
-      })
-      return {
-        track: (seq) => client.track(trackParams(seq)),
-        close: () => client.close({ timeout: CLOSE_TIMEOUT }),
-      }
-    },
-  },
-
   segment: {
     label: '@segment/analytics-node 3.1.0',
     async create({ url, batch }) {
