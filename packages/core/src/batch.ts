@@ -8,10 +8,20 @@ import type { Callback, Message } from './types.js'
 
 /** One accepted call, serialized once at enqueue. */
 export interface QueuedMessage {
-  message: Message
+  /**
+   * The message object, kept only when a callback will receive it. Otherwise only the JSON is
+   * queued: a string is far cheaper for the garbage collector than the caller's object graph,
+   * and {@link messageOf} rebuilds the object on the rare paths that need it.
+   */
+  message: Message | undefined
   json: string
   bytes: number
   callback: Callback | undefined
+}
+
+/** The message of a queued call, parsed back from its JSON when it was not kept. */
+export function messageOf(item: QueuedMessage): Message {
+  return item.message ?? (JSON.parse(item.json) as Message)
 }
 
 export class Batch {

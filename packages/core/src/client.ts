@@ -4,7 +4,7 @@
  */
 import { nanoid } from 'nanoid'
 import { basicAuthorization } from './auth.js'
-import type { Batch, QueuedMessage } from './batch.js'
+import { messageOf, type Batch, type QueuedMessage } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
 import { AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
@@ -185,7 +185,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
     if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
-    const item: QueuedMessage = { message, json: serialized.json, bytes: serialized.bytes, callback }
+    const item: QueuedMessage = { message: callback && message, json: serialized.json, bytes: serialized.bytes, callback }
     const full = this.scheduler.add(item)
     if (full) return this.refuse(full, message, callback)
     this.counts.enqueued++
@@ -209,14 +209,14 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
       this.logger.warn(`${batch.count} message(s) failed: ${error.message}`)
       for (const item of batch.items) {
         this.countFailure(error)
-        this.report(error, item.message, item.callback)
+        this.report(error, messageOf(item), item.callback)
       }
       return
     }
     this.counts.delivered += batch.count
     const notify = this.has('delivered')
     for (const item of batch.items) {
-      if (notify) this.emit('delivered', { message: item.message })
+      if (notify) this.emit('delivered', { message: messageOf(item) })
       if (item.callback) this.callSafely(item.callback, undefined, item.message)
     }
   }

@@ -284,3 +284,19 @@ describe('a transport bug cannot lose messages silently', () => {
     expect(results.map((r) => r.error?.reason)).toEqual(['internal', 'internal'])
   })
 })
+
+describe('messages queued without a callback', () => {
+  it('are still handed whole to delivered and failed listeners', async () => {
+    const { client, transport } = makeClient({ flushAt: 1 })
+    ;(transport as MemoryTransport).respondWith(200, 400)
+    const delivered: unknown[] = []
+    const failed: unknown[] = []
+    client.on('delivered', ({ message }) => delivered.push(message))
+    client.on('failed', ({ error, message }) => failed.push([error.reason, message]))
+    client.track({ userId: 'u', event: 'ok', properties: { at: new Date(0) } })
+    client.track({ userId: 'u', event: 'bad' })
+    await client.flush()
+    expect(delivered).toEqual([expect.objectContaining({ type: 'track', event: 'ok', messageId: expect.any(String), properties: { at: '1970-01-01T00:00:00.000Z' } })])
+    expect(failed).toEqual([['rejected', expect.objectContaining({ type: 'track', event: 'bad', userId: 'u' })]])
+  })
+})
