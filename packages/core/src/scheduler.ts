@@ -6,8 +6,7 @@
  */
 import { Batch, type QueuedMessage } from './batch.js'
 import { deadlineError } from './deliver.js'
-import { QueueFullError } from './errors.js'
-import { DeliveryError } from './errors.js'
+import { DeliveryError, QueueFullError } from './errors.js'
 import { fitsInBatch } from './limits.js'
 import type { CancelTimer, TimerHost } from './types.js'
 
