@@ -1,11 +1,11 @@
-// The collector's valibot schema must give the same verdict as batch.schema.json under ajv. The spec's
-// fixture directory is the main table; the extra cases probe the places where the JSON schema's anyOf
+// The collector's valibot schema must give the same verdict as spec/batch.schema.json under ajv. The
+// spec's examples directory is the main table; the extra cases probe the places where the JSON schema's anyOf
 // readings are easy to get wrong in a hand-written encoding.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkBatchLimits, validateBatchBody } from '../src/testing/index.js'
-import { specDir, validateWithAjv } from './helpers/spec.js'
+import { specDir, validateAgainstDef, validateWithAjv } from './helpers/spec.js'
 
 const examplesDir = join(specDir, 'examples')
 const exampleFiles = readdirSync(examplesDir).filter((name) => /^(valid|invalid)-.*\.json$/.test(name))
@@ -39,10 +39,48 @@ describe('spec examples', () => {
     ['invalid-missing-type.json', 'batch[0].type: required'],
     ['invalid-unknown-type.json', 'batch[0].type: expected'],
     ['invalid-track-no-identity.json', 'batch[0]: requires userId or anonymousId or groupId'],
-    ['invalid-integrations-non-boolean.json', 'integrations.Salesforce: expected boolean, received "off"'],
+    ['invalid-integrations-non-boolean.json', 'integrations.Mixpanel: expected boolean, received "off"'],
     ['invalid-timestamp-not-iso.json', 'batch[0].timestamp: expected an RFC 3339 date-time'],
   ])('%s reports %s', (name, expected) => {
     expect(validateBatchBody(readExample(name)).join('\n')).toContain(expected)
+  })
+})
+
+// The root schema does not apply the semantic events' schemas (spec/README.md); each is a $defs entry.
+const semanticDefs: Record<string, string> = {
+  'User Deleted': 'semanticUserDeleted',
+  'Device Created or Updated': 'semanticDeviceCreatedOrUpdated',
+  'Device Deleted': 'semanticDeviceDeleted',
+  'Relationship Deleted': 'semanticRelationshipDeleted',
+  'Group Deleted': 'semanticGroupDeleted',
+  'User Suppressed': 'semanticUserSuppressed',
+  'User Unsuppressed': 'semanticUserUnsuppressed',
+  'Report Delivery Event': 'semanticReportDeliveryEvent',
+}
+
+describe('semantic events', () => {
+  const { batch: messages } = readExample('valid-semantic-events.json') as { batch: Array<{ event: string }> }
+
+  it('the example sends each semantic event once', () => {
+    expect(messages.map((message) => message.event).sort()).toEqual(Object.keys(semanticDefs).sort())
+  })
+
+  it.each(messages.map((message) => [message.event, message] as const))('%s matches its own schema and no other', (event, message) => {
+    const matching = Object.entries(semanticDefs).filter(([, def]) => validateAgainstDef(def, message).length === 0)
+    expect(matching.map(([name]) => name)).toEqual([event])
+  })
+
+  it.each([
+    ['Device Created or Updated without a token', { type: 'track', userId: 'u', event: 'Device Created or Updated', properties: { device: { type: 'ios' } } }],
+    ['Device Created or Updated for a "web" device', { type: 'track', userId: 'u', event: 'Device Created or Updated', properties: { device: { token: 't', type: 'web' } } }],
+    ['Relationship Deleted without properties.groupId', { type: 'track', userId: 'u', event: 'Relationship Deleted', properties: { objectTypeId: 1 } }],
+    ['Relationship Deleted with a boolean objectTypeId', { type: 'track', userId: 'u', event: 'Relationship Deleted', properties: { groupId: 'g', objectTypeId: true } }],
+    ['Group Deleted without a top-level groupId', { type: 'track', userId: 'u', event: 'Group Deleted', properties: { groupId: 'g' } }],
+    ['User Deleted for an anonymous user', { type: 'track', anonymousId: 'a', event: 'User Deleted' }],
+    ['User Suppressed without type', { userId: 'u', event: 'User Suppressed' }],
+    ['Report Delivery Event with the metric "bounced"', { type: 'track', userId: 'u', event: 'Report Delivery Event', properties: { deliveryId: 'd', metric: 'bounced' } }],
+  ])('rejects %s', (_description, message) => {
+    expect(validateAgainstDef(semanticDefs[message.event]!, message)).not.toEqual([])
   })
 })
 

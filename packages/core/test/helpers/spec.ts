@@ -1,10 +1,11 @@
 /**
- * Validates request bodies against the API's JSON Schema (../shared/spec/batch.schema.json,
- * beside the repository), with the validator settings the schema's README names.
+ * Validates request bodies against the project's JSON Schema of the API (`spec/batch.schema.json`
+ * at the repository root), with the Ajv settings spec/README.md names.
  */
 import Ajv2020 from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import schema from '../../../../../shared/spec/batch.schema.json'
+// test/helpers → test → packages/core → packages → the repository root.
+import schema from '../../../../spec/batch.schema.json'
 
 const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true })
 addFormats(ajv)

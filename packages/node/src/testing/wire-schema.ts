@@ -1,7 +1,7 @@
-// A valibot encoding of shared/spec/batch.schema.json (the body of POST /v1/batch), so the collector can
-// check what an SDK sends without ajv at run time. It must accept and reject exactly what the JSON
-// schema does; test/wire-schema.test.ts holds the two side by side. Section numbers refer to
-// shared/spec/pipelines-api.md.
+// A valibot encoding of the repository's spec/batch.schema.json (the body of POST /v1/batch), so the
+// collector can check what an SDK sends without ajv at run time. It must accept and reject exactly what
+// the JSON schema does; test/wire-schema.test.ts holds the two side by side. Section numbers refer to
+// pipelines-api.md, the API digest spec/README.md maps to topics.
 import * as v from 'valibot'
 import { isRfc3339DateTime } from './date-time.js'
 import { formatIssues } from './format-issues.js'
