@@ -28,11 +28,12 @@ export class Batch {
   readonly items: QueuedMessage[] = []
   /** Sum of the messages' JSON bytes (without envelope and commas). */
   messageBytes = 0
-  settled = false
   /** Set once its messages' outcomes have been reported to callbacks and events. */
   reported = false
   private joined: string | undefined
-  private waiters: (() => void)[] | undefined
+
+  /** `first`: the sequence number (position in call order) of its first message. */
+  constructor(readonly first = 0) {}
 
   add(item: QueuedMessage): void {
     this.items.push(item)
@@ -59,17 +60,5 @@ export class Batch {
       this.joined = joined
     }
     return `{"batch":[${this.joined}],"sentAt":"${sentAt}"}`
-  }
-
-  /** Resolves once the batch has an outcome (delivered or failed). */
-  whenSettled(): Promise<void> {
-    if (this.settled) return Promise.resolve()
-    return new Promise((resolve) => (this.waiters ??= []).push(resolve))
-  }
-
-  markSettled(): void {
-    this.settled = true
-    this.waiters?.forEach((resolve) => resolve())
-    this.waiters = undefined
   }
 }

@@ -36,6 +36,8 @@ export interface Runtime {
   timers?: TimerHost
   /** When false, no timer is armed per batch: the adapter triggers flushes itself. @default true */
   intervalFlush?: boolean
+  /** When false, reaching `flushAt` starts no request: the adapter flushes (the edge, per drain). @default true */
+  flushOnCount?: boolean
   /** Called after each accepted message (the edge adapter hooks waitUntil here). */
   onEnqueue?: () => void
 }
@@ -113,6 +115,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
       deliver: (batch) => this.deliver(batch, delivery),
       settle: (batch, error) => this.settleBatch(batch, error),
       timers: runtime.intervalFlush === false ? undefined : this.timers,
+      flushOnCount: runtime.flushOnCount,
     })
     if (isInsecureEndpoint(this.settings.url)) {
       this.logger.warn(

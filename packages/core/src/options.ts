@@ -20,9 +20,20 @@ export interface AnalyticsOptions {
    * @default 'https://cdp.customer.io'
    */
   endpoint?: string
-  /** Send a batch as soon as it holds this many messages. @default 20 */
+  /**
+   * Start a request as soon as this many messages wait. While every request slot is busy, the
+   * next request takes everything that waits, up to `maxBatchSize` and `maxBatchBytes`.
+   * @default 20
+   */
   flushAt?: number
-  /** Send a partial batch this many milliseconds after its first message. @default 5000 */
+  /**
+   * Most messages one request carries. Requests hold more than `flushAt` only while every slot is
+   * busy (a backlog); `maxBatchSize: flushAt` makes every request `flushAt` messages at most.
+   * The 500 kB body limit usually binds first (about 770 messages of 650 bytes).
+   * @default 1000
+   */
+  maxBatchSize?: number
+  /** Send waiting messages this many milliseconds after the first of them arrived. @default 5000 */
   flushInterval?: number
   /** Retries per batch after the first attempt. With the default backoff, 10 retries span over a minute. @default 10 */
   maxRetries?: number
@@ -67,6 +78,7 @@ export interface Settings {
   url: string
   flushAt: number
   flushInterval: number
+  maxBatchSize: number
   maxRetries: number
   timeout: number
   maxQueueSize: number
@@ -106,6 +118,7 @@ export function resolveOptions(options: AnalyticsOptions): Settings {
 const INTEGER_OPTIONS = {
   flushAt: [20, 1],
   flushInterval: [5000, 0],
+  maxBatchSize: [1000, 1],
   maxRetries: [10, 0],
   timeout: [10_000, 1],
   maxQueueSize: [100_000, 1],

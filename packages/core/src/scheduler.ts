@@ -1,19 +1,25 @@
 /**
- * The batching scheduler: accumulates messages into the current batch, cuts it when it is full
- * (by count or by bytes) or when `flushInterval` passes, and sends cut batches with at most
- * `maxInFlight` requests at once. Batches are taken out of the queue before sending, so the
- * queue's bounds measure only what waits.
+ * The batching scheduler: keeps accepted messages in one queue, in call order, and starts a
+ * request whenever a request slot is free (at most `maxInFlight` at once) and the queue calls for
+ * one: `flushAt` messages wait, `flushInterval` passed since a message started waiting, or a
+ * flush asked for everything. A request is cut from the head of the queue only when it starts, so
+ * one that waited for a slot takes everything that arrived meanwhile, up to `maxBatchSize` and
+ * `maxBatchBytes` (batch-policy.ts). Once cut, a batch never changes: retries re-send it whole.
+ *
+ * Every message has a sequence number (its position in call order); a flush waits until every
+ * message numbered below the count accepted at the time of the call has an outcome.
  */
 import { Batch, type QueuedMessage } from './batch.js'
+import { requestIsDue, takeCount } from './batch-policy.js'
 import { deadlineError } from './deliver.js'
 import { DeliveryError, QueueFullError } from './errors.js'
-import { fitsInBatch } from './limits.js'
 import type { CancelTimer, TimerHost } from './types.js'
 
 export interface SchedulerLimits {
   flushAt: number
   /** 0 or no timers: never flush on a timer (the edge adapter flushes through waitUntil). */
   flushInterval: number
+  maxBatchSize: number
   maxBatchBytes: number
   maxQueueSize: number
   maxQueueBytes: number
@@ -26,24 +32,43 @@ export interface SchedulerHooks {
   /** Reports the outcome of batches the scheduler itself fails (close deadline). */
   settle: (batch: Batch, error: DeliveryError) => void
   timers: TimerHost | undefined
+  /** False: reaching `flushAt` starts nothing; the adapter flushes (the edge drains on waitUntil). */
+  flushOnCount?: boolean
+}
+
+interface FlushWaiter {
+  /** Settles once every message numbered below this has an outcome. */
+  until: number
+  resolve: () => void
 }
 
 export class Scheduler {
-  private current: Batch | undefined
-  /** Cut batches waiting for a free request slot; `readyHead` avoids O(n) shifts. */
-  private ready: (Batch | undefined)[] = []
-  private readyHead = 0
+  /** Waiting messages in call order; slots before `head` were taken (kept empty for the GC). */
+  private queue: (QueuedMessage | undefined)[] = []
+  private head = 0
+  /** Sequence number of the message at `head`: every message before it was taken. */
+  private taken = 0
+  /** Messages numbered below this must be sent as soon as a slot is free (a flush or timer asked). */
+  private dueUntil = 0
   private readonly inFlight = new Set<Batch>()
+  private flushWaiters: FlushWaiter[] = []
   private cancelTimer: CancelTimer | undefined
   private flushing: Promise<void> | undefined
   private addedSinceFlush = false
+  private readonly policy: { flushAt: number; maxBatchSize: number; maxBatchBytes: number }
   queuedMessages = 0
   queuedBytes = 0
 
   constructor(
     private readonly limits: SchedulerLimits,
     private readonly hooks: SchedulerHooks,
-  ) {}
+  ) {
+    this.policy = {
+      flushAt: hooks.flushOnCount === false ? Infinity : limits.flushAt,
+      maxBatchSize: limits.maxBatchSize,
+      maxBatchBytes: limits.maxBatchBytes,
+    }
+  }
 
   /** Messages that have no outcome yet: waiting or being sent. */
   get pending(): number {
@@ -61,23 +86,12 @@ export class Scheduler {
     if (this.queuedBytes + item.bytes > limits.maxQueueBytes) {
       return new QueueFullError(`queue is full (maxQueueBytes ${limits.maxQueueBytes} bytes); message dropped`)
     }
-    let batch = this.current
-    if (batch && !fitsInBatch(batch.messageBytes, batch.count, item.bytes, limits.maxBatchBytes)) {
-      this.cut()
-      batch = undefined
-    }
-    if (!batch) {
-      batch = this.current = new Batch()
-      this.armTimer()
-    }
-    batch.add(item)
+    this.queue.push(item)
     this.queuedMessages++
     this.queuedBytes += item.bytes
     this.addedSinceFlush = true
-    if (batch.count >= limits.flushAt) {
-      this.cut()
-      this.pump()
-    }
+    if (this.inFlight.size < limits.maxInFlight) this.pump()
+    if (!this.cancelTimer && this.queuedMessages > 0) this.armTimer()
     return undefined
   }
 
@@ -88,28 +102,24 @@ export class Scheduler {
   flush(): Promise<void> {
     if (this.flushing && !this.addedSinceFlush) return this.flushing
     this.addedSinceFlush = false
-    this.cut()
-    const waiting = [...this.inFlight, ...this.pendingReady()]
-    if (waiting.length === 0) return Promise.resolve()
-    const flushing = Promise.all(waiting.map((batch) => batch.whenSettled())).then(() => {
+    const until = this.taken + this.queuedMessages
+    this.dueUntil = until
+    this.pump()
+    if (this.settledBelow() >= until) return Promise.resolve()
+    const flushing = new Promise<void>((resolve) => this.flushWaiters.push({ until, resolve })).then(() => {
       if (this.flushing === flushing) this.flushing = undefined
     })
     this.flushing = flushing
-    this.pump()
     return flushing
   }
 
-  /** Fails every batch not yet sending with a deadline error (used when close() times out). */
+  /** Fails every message not yet sending with a deadline error (used when close() times out). */
   failWaiting(): void {
-    this.cut()
-    const waiting = this.pendingReady()
-    this.ready = []
-    this.readyHead = 0
-    for (const batch of waiting) {
-      this.dequeue(batch)
-      this.hooks.settle(batch, deadlineError(0))
-      batch.markSettled()
-    }
+    this.stopTimer()
+    if (this.queuedMessages === 0) return
+    const batch = this.take(this.queuedMessages)
+    this.hooks.settle(batch, deadlineError(0))
+    this.resolveFlushes()
   }
 
   stopTimer(): void {
@@ -117,37 +127,49 @@ export class Scheduler {
     this.cancelTimer = undefined
   }
 
-  /** Moves the current batch to the ready list. */
-  private cut(): void {
-    this.stopTimer()
-    const batch = this.current
-    if (!batch) return
-    this.current = undefined
-    this.ready.push(batch)
-  }
-
+  /** Arms the `flushInterval` timer for the messages waiting now. */
   private armTimer(): void {
     const { timers } = this.hooks
     if (!timers || this.limits.flushInterval <= 0) return
     this.cancelTimer = timers(() => {
       this.cancelTimer = undefined
-      this.cut()
+      this.dueUntil = this.taken + this.queuedMessages
       this.pump()
+      // Due messages still waiting for a slot need no timer, but later ones might arrive.
+      if (this.queuedMessages > 0) this.armTimer()
     }, this.limits.flushInterval)
   }
 
-  /** Starts sending ready batches while request slots are free. */
+  /** Starts requests while a slot is free and the queue calls for one. */
   private pump(): void {
-    while (this.inFlight.size < this.limits.maxInFlight && this.readyHead < this.ready.length) {
-      const batch = this.ready[this.readyHead]!
-      // Let go of the slot now, so a delivered batch (messages, JSON, joined body) can be collected
-      // at once instead of staying reachable from this list until the next compaction.
-      this.ready[this.readyHead++] = undefined
-      this.compactReady()
-      this.dequeue(batch)
+    const { policy } = this
+    while (
+      this.inFlight.size < this.limits.maxInFlight &&
+      requestIsDue(this.queuedMessages, this.queuedBytes, this.taken < this.dueUntil, policy)
+    ) {
+      const batch = this.take(takeCount(this.queue, this.head, this.queue.length, policy))
       this.inFlight.add(batch)
       void this.send(batch)
     }
+    if (this.queuedMessages === 0) this.stopTimer()
+  }
+
+  /** Cuts the next `count` waiting messages into a batch. */
+  private take(count: number): Batch {
+    const batch = new Batch(this.taken)
+    const { queue } = this
+    const end = this.head + count
+    for (let i = this.head; i < end; i++) {
+      batch.add(queue[i]!)
+      // Let go of the slot now, so a delivered message can be collected at once.
+      queue[i] = undefined
+    }
+    this.head = end
+    this.taken += count
+    this.queuedMessages -= count
+    this.queuedBytes -= batch.messageBytes
+    this.compact()
+    return batch
   }
 
   private async send(batch: Batch): Promise<void> {
@@ -161,29 +183,38 @@ export class Scheduler {
       }
     } finally {
       this.inFlight.delete(batch)
-      batch.markSettled()
+      this.resolveFlushes()
       this.pump()
     }
   }
 
-  /** Batches cut but not yet sending; slots from `readyHead` on are always filled. */
-  private pendingReady(): Batch[] {
-    return this.ready.slice(this.readyHead) as Batch[]
+  /** Every message numbered below this has an outcome. */
+  private settledBelow(): number {
+    let lowest = this.taken
+    for (const batch of this.inFlight) if (batch.first < lowest) lowest = batch.first
+    return lowest
   }
 
-  /** Drops sent batches from the front of the ready list once they are half of it. */
-  private compactReady(): void {
-    if (this.readyHead === this.ready.length) {
-      this.ready = []
-      this.readyHead = 0
-    } else if (this.readyHead >= 1024 && this.readyHead * 2 >= this.ready.length) {
-      this.ready = this.ready.slice(this.readyHead)
-      this.readyHead = 0
+  /** Settles the flushes whose messages all have an outcome (waiters are in call order). */
+  private resolveFlushes(): void {
+    if (this.flushWaiters.length === 0) return
+    const settled = this.settledBelow()
+    let done = 0
+    while (done < this.flushWaiters.length && this.flushWaiters[done]!.until <= settled) done++
+    if (done === 0) return
+    const resolved = this.flushWaiters.slice(0, done)
+    this.flushWaiters = this.flushWaiters.slice(done)
+    for (const waiter of resolved) waiter.resolve()
+  }
+
+  /** Drops taken slots from the front of the queue once they are half of it. */
+  private compact(): void {
+    if (this.head === this.queue.length) {
+      this.queue = []
+      this.head = 0
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head)
+      this.head = 0
     }
-  }
-
-  private dequeue(batch: Batch): void {
-    this.queuedMessages -= batch.count
-    this.queuedBytes -= batch.messageBytes
   }
 }

@@ -47,17 +47,18 @@ describe('batching', () => {
   it('caps requests in flight at maxInFlight', async () => {
     const gated = new GatedTransport()
     const { client } = makeClient({ flushAt: 1, maxInFlight: 2 }, gated)
-    for (let i = 0; i < 6; i++) client.track({ userId: 'u', event: `e${i}` })
+    const { callback, settled, results } = outcomes(6)
+    for (let i = 0; i < 6; i++) client.track({ userId: 'u', event: `e${i}` }, callback)
     await Promise.resolve()
     expect(gated.active).toBe(2)
     const flushed = client.flush()
-    while (gated.bodies.length < 6) {
+    while (results.length < 6) {
       gated.releaseAll()
       await new Promise((r) => setTimeout(r, 0))
     }
-    gated.releaseAll()
-    await flushed
+    await Promise.all([flushed, settled])
     expect(gated.maxActive).toBe(2)
+    expect(results.every((r) => r.error === undefined)).toBe(true)
   })
 })
 

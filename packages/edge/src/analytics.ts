@@ -73,6 +73,9 @@ export class Analytics extends AnalyticsCore {
       library: LIBRARY,
       // No timer per batch: on Cloudflare it would never fire once the response is returned.
       intervalFlush: false,
+      // Nor a request per flushAt messages: the request's drain sends everything it queued, one
+      // microtask later, in as few requests as the byte and count limits allow.
+      flushOnCount: false,
       onEnqueue: () => hook.accepted?.(),
     })
     if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
@@ -135,6 +138,8 @@ export class Analytics extends AnalyticsCore {
     // A withAnalytics handler is running: its wrapper drains when the handler settles.
     if (this.openScopes > 0) return
     if (this.drains.noteAny()) return
+    // No drain will come (a long-lived Deno or Bun server that does not flush): send by count.
+    if (this.scheduler.queuedMessages >= this.settings.flushAt) void this.flush()
     if (!this.warnedNoWaitUntil) {
       this.warnedNoWaitUntil = true
       this.logger.warn(

@@ -31,6 +31,27 @@ describe('per-request client (waitUntil option)', () => {
     expect(analytics.pending).toBe(0)
   })
 
+  // Issue 13 inside a drain: flushAt starts nothing on the edge; the drain sends what the handler
+  // queued in as few requests as maxBatchSize and maxBatchBytes allow.
+  it.each([
+    ['defaults: one request', {}, [45]],
+    ['maxBatchSize: flushAt restores fixed-size requests', { maxBatchSize: 20 }, [20, 20, 5]],
+    ['maxBatchSize caps a request', { maxBatchSize: 30 }, [30, 15]],
+    ['maxBatchBytes caps a request', { maxBatchBytes: 4_000 }, 'bytes'],
+  ] as const)('45 calls in one handler, %s', async (_name, options, expected) => {
+    const ctx = new FakeContext()
+    const { analytics, transport } = client({ waitUntil: ctx.waitUntil.bind(ctx), ...options })
+    for (let i = 0; i < 45; i++) analytics.track({ userId: 'u', event: `e${i}` })
+    await ctx.settled()
+    expect(transport.messages.map((m) => m.event)).toEqual(Array.from({ length: 45 }, (_, i) => `e${i}`))
+    if (expected === 'bytes') {
+      expect(transport.requests.length).toBeGreaterThan(1)
+      for (const request of transport.requests) expect(new TextEncoder().encode(request.raw).length).toBeLessThanOrEqual(4_000)
+    } else {
+      expect(batchSizes(transport)).toEqual(expected)
+    }
+  })
+
   it('picks up calls made while the drain runs, within the same waitUntil', async () => {
     const ctx = new FakeContext()
     const { analytics, transport } = client({ waitUntil: ctx.waitUntil.bind(ctx) })
@@ -60,7 +81,7 @@ describe('per-request client (waitUntil option)', () => {
     const setIntervalSpy = vi.spyOn(globalThis, 'setInterval')
     const ctx = new FakeContext()
     const { analytics } = client({ waitUntil: ctx.waitUntil.bind(ctx), flushInterval: 10 })
-    for (let i = 0; i < 30; i++) analytics.track({ userId: 'u', event: 'e' }) // one full batch (flushAt 20) + a partial one
+    for (let i = 0; i < 30; i++) analytics.track({ userId: 'u', event: 'e' }) // more than flushAt (20): one drain, no count trigger
     await ctx.settled()
     expect(setTimeoutSpy).not.toHaveBeenCalled()
     expect(setIntervalSpy).not.toHaveBeenCalled()
@@ -155,6 +176,15 @@ describe('module-scope client', () => {
     expect(transport.requests).toHaveLength(0)
     await analytics.flush()
     expect(batchSizes(transport)).toEqual([2])
+  })
+
+  it('without any waitUntil, still sends once flushAt messages wait (a long-lived Deno or Bun server)', async () => {
+    const { analytics, transport } = client({ flushAt: 3 })
+    for (let i = 0; i < 7; i++) analytics.track({ userId: 'u', event: `e${i}` })
+    await vi.waitFor(() => expect(transport.messages).toHaveLength(6))
+    expect(batchSizes(transport)).toEqual([3, 3])
+    await analytics.flush()
+    expect(batchSizes(transport)).toEqual([3, 3, 1])
   })
 })
 

@@ -41,7 +41,7 @@ export class GatedTransport implements Transport {
   active = 0
   maxActive = 0
   readonly bodies: string[] = []
-  private waiting: (() => void)[] = []
+  private waiting: ((status: number) => void)[] = []
 
   send(request: TransportRequest): Promise<TransportResult> {
     this.bodies.push(request.body)
@@ -53,14 +53,19 @@ export class GatedTransport implements Transport {
         resolve(result)
       }
       request.signal.addEventListener('abort', () => finish({ kind: 'network-error', error: new Error('aborted'), timedOut: false, aborted: true }))
-      this.waiting.push(() => finish({ kind: 'response', status: 200 }))
+      this.waiting.push((status) => finish({ kind: 'response', status }))
     })
   }
 
-  /** Answers every request waiting now with 200. */
-  releaseAll(): void {
+  /** Answers every request waiting now with `status`. */
+  releaseAll(status = 200): void {
     const waiting = this.waiting
     this.waiting = []
-    waiting.forEach((release) => release())
+    waiting.forEach((release) => release(status))
+  }
+
+  /** Message counts of the requests seen so far, in the order sent (retries appear again). */
+  get batchSizes(): number[] {
+    return this.bodies.map((body) => (JSON.parse(body) as { batch: unknown[] }).batch.length)
   }
 }
