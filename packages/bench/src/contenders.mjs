@@ -4,9 +4,11 @@
  *   c.track(seq)      // one call of the workload (SDKs build the call's params here, as an app would)
  *   await c.close()   // flush and wait, per the SDK's own API
  *
- * `batch` is { kind: 'count', flushAt } or { kind: 'max' }: 'count' sends flushAt events per request; 'max' lets each
- * SDK fill requests up to its own byte cap (ours 500,000 B, Segment and Customer.io 480 KiB;
- * PostHog has no byte cap, so it gets as many events as fit 500,000 bytes of our messages).
+ * `batch` is { kind: 'count', flushAt }, { kind: 'max' } or { kind: 'default' }: 'count' sends
+ * flushAt events per request (ours with `maxBatchSize: flushAt` too, so no request carries more:
+ * the same request shape as the floor); 'max' lets each SDK fill requests up to its own byte cap
+ * (ours 500,000 B, Segment and Customer.io 480 KiB; PostHog has no byte cap, so it gets as many
+ * events as fit 500,000 bytes of our messages); 'default' leaves every SDK at its defaults.
  */
 import { randomUUID } from 'node:crypto'
 import { trackParams } from './workload.mjs'
@@ -23,7 +25,8 @@ export const contenders = {
     label: 'cdp-analytics',
     async create({ url, batch }) {
       const { Analytics } = await import('@cdp-analytics/node')
-      const client = new Analytics({ writeKey: WRITE_KEY, endpoint: url, flushAt: batch.kind === 'max' ? UNLIMITED : batch.flushAt })
+      const size = batch.kind === 'max' ? UNLIMITED : batch.flushAt
+      const client = new Analytics({ writeKey: WRITE_KEY, endpoint: url, ...(batch.kind === 'default' ? {} : { flushAt: size, maxBatchSize: size }) })
       return {
         track: (seq) => client.track(trackParams(seq)),
         close: () => client.close({ timeout: CLOSE_TIMEOUT }),
@@ -40,7 +43,7 @@ export const contenders = {
         writeKey: WRITE_KEY,
         host: url,
         path: '/v1/batch',
-        flushAt: batch.kind === 'max' ? UNLIMITED : batch.flushAt,
+        ...(batch.kind === 'default' ? {} : { flushAt: batch.kind === 'max' ? UNLIMITED : batch.flushAt }),
       })
       return {
         track: (seq) => client.track(trackParams(seq)),
@@ -57,7 +60,7 @@ export const contenders = {
         writeKey: WRITE_KEY,
         host: url,
         path: '/v1/batch',
-        maxEventsInBatch: batch.kind === 'max' ? UNLIMITED : batch.flushAt,
+        ...(batch.kind === 'default' ? {} : { maxEventsInBatch: batch.kind === 'max' ? UNLIMITED : batch.flushAt }),
       })
       return {
         track: (seq) => client.track(trackParams(seq)),
@@ -89,8 +92,7 @@ async function createPostHog({ url, batch }, maxQueueSize) {
   const size = batch.kind === 'max' ? maxBatchCount() : batch.flushAt
   const client = new PostHog('phc_bench', {
     host: url,
-    flushAt: size,
-    maxBatchSize: size,
+    ...(batch.kind === 'default' ? {} : { flushAt: size, maxBatchSize: size }),
     ...(maxQueueSize ? { maxQueueSize } : {}),
   })
   return {
@@ -123,7 +125,9 @@ export function maxBatchCount() {
  * The floor: messages built before the clock starts; the timed part is only what no SDK can
  * avoid: JSON.stringify per batch and a POST through fetch, at most 4 in flight.
  */
-async function createFloor({ url, batch, n }) {
+async function createFloor({ url, batch: requested, n }) {
+  // The floor has no defaults of its own: it sends flushAt 20, like the Go library's default.
+  const batch = requested.kind === 'default' ? { kind: 'count', flushAt: 20 } : requested
   const messages = new Array(n)
   const sizes = new Uint32Array(n)
   for (let i = 0; i < n; i++) {

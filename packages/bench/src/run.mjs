@@ -4,15 +4,16 @@
  * interleaved A B C A B C, so a noisy neighbour hits every contender alike. Prints markdown
  * tables of medians and paired ratios and writes them into BENCHMARKS.md.
  *
- *   node src/run.mjs [--n 100000,10000] [--rounds 3] [--modes burst,paced] [--batch 20,max]
+ *   node src/run.mjs [--n 100000,10000] [--rounds 3] [--modes burst,paced] [--batch 20,max,default]
  *                    [--contenders cdp,segment,customerio,posthog,floor] [--timeout 180]
  *                    [--json results.json] [--dry-run]
  */
-import { fork } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { contenders, maxBatchCount } from './contenders.mjs'
 import { fmt, machine, median, table, writeSection } from './report.mjs'
+import { runChild } from './run-child.mjs'
+import { startSink } from './sink-client.mjs'
 import { paramsBytes } from './workload.mjs'
 
 const { values: args } = parseArgs({
@@ -22,7 +23,7 @@ const { values: args } = parseArgs({
     n: { type: 'string', default: '100000,10000' },
     rounds: { type: 'string', default: '3' },
     modes: { type: 'string', default: 'burst,paced' },
-    batch: { type: 'string', default: '20,max' },
+    batch: { type: 'string', default: '20,max,default' },
     contenders: { type: 'string', default: 'cdp,segment,customerio,posthog,floor' },
     timeout: { type: 'string', default: '180' },
     json: { type: 'string' },
@@ -33,11 +34,11 @@ const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean)
 const ns = list(args.n).map(Number)
 const rounds = Number(args.rounds)
 const modes = list(args.modes)
-const batches = list(args.batch).map((b) => (b === 'max' ? { kind: 'max' } : { kind: 'count', flushAt: Number(b) }))
+const batches = list(args.batch).map((b) => (b === 'max' || b === 'default' ? { kind: b } : { kind: 'count', flushAt: Number(b) }))
 const names = list(args.contenders)
 const runTimeoutMs = Number(args.timeout) * 1000
 for (const name of names) if (!contenders[name]) throw new Error(`unknown contender ${name}; known: ${Object.keys(contenders).join(', ')}`)
-const batchLabel = (b) => (b.kind === 'max' ? 'max batch' : `flushAt ${b.flushAt}`)
+const batchLabel = (b) => (b.kind === 'max' ? 'max batch' : b.kind === 'default' ? 'SDK defaults' : `flushAt ${b.flushAt}`)
 
 const sink = await startSink()
 const results = []
@@ -68,50 +69,7 @@ if (!args['dry-run']) writeSection('e2e', markdown)
 
 async function runOnce({ contender, n, mode, batch, round }) {
   const base = { contender, n, mode, batch: batchLabel(batch), round }
-  await sink.call({ cmd: 'reset', n })
-  const child = fork(new URL('./child.mjs', import.meta.url), [JSON.stringify({ contender, n, mode, batch, url: sink.url })], {
-    execArgv: [],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  })
-  let stderr = ''
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)))
-  const messages = []
-  let wake
-  child.on('message', (m) => (messages.push(m), wake?.()))
-  child.on('exit', () => wake?.())
-  const next = (phase, ms) =>
-    new Promise((resolve) => {
-      const deadline = setTimeout(() => resolve(undefined), ms)
-      const check = () => {
-        const found = messages.find((m) => m.phase === phase)
-        if (found || child.exitCode !== null || child.signalCode !== null) {
-          clearTimeout(deadline)
-          wake = undefined
-          resolve(found)
-        } else {
-          wake = check
-        }
-      }
-      check()
-    })
-
-  const closed = await next('closed', runTimeoutMs)
-  let error
-  if (!closed) error = child.exitCode === null ? 'timed out' : `exited ${child.exitCode}: ${stderr.trim().split('\n').pop()}`
-  // close() resolved (or gave up): wait for the sink to hold everything, or for 2 s of silence.
-  let stats = await sink.call({ cmd: 'stats' })
-  if (closed) {
-    let lastChange = Date.now()
-    let unique = stats.unique
-    while (stats.lost > 0 && Date.now() - lastChange < 2000) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      stats = await sink.call({ cmd: 'stats' })
-      if (stats.unique !== unique) (unique = stats.unique), (lastChange = Date.now())
-    }
-  }
-  child.send?.({ cmd: 'finish' }, () => undefined)
-  const done = closed ? await next('done', 10_000) : undefined
-  if (child.exitCode === null) child.kill('SIGKILL')
+  const { closed, done, stats, error } = await runChild(sink, { contender, n, mode, batch }, { timeoutMs: runTimeoutMs })
   const deliveredAt = stats.lastEventAt > 0 ? stats.lastEventAt : 0
   const wallMs = closed ? Math.max(closed.closedAt, deliveredAt) - closed.startAt : NaN
   const cpuMs = done ? (done.cpuUserUs + done.cpuSystemUs) / 1000 : NaN
@@ -131,30 +89,6 @@ async function runOnce({ contender, n, mode, batch, round }) {
     unknown: stats.unknown,
     badBodies: stats.badBodies,
     ...(error ? { error } : {}),
-  }
-}
-
-async function startSink() {
-  const child = fork(new URL('./sink.mjs', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const port = await new Promise((resolve, reject) => {
-    child.once('message', (m) => (m.ready ? resolve(m.port) : reject(new Error('sink did not start'))))
-    child.once('exit', () => reject(new Error('sink exited')))
-  })
-  let nextId = 0
-  const pending = new Map()
-  child.on('message', (m) => {
-    pending.get(m.id)?.(m)
-    pending.delete(m.id)
-  })
-  return {
-    url: `http://127.0.0.1:${port}`,
-    call: (msg) =>
-      new Promise((resolve) => {
-        const id = ++nextId
-        pending.set(id, resolve)
-        child.send({ ...msg, id })
-      }),
-    stop: () => child.disconnect(),
   }
 }
 

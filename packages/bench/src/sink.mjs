@@ -1,11 +1,17 @@
 /**
- * The sink: a local HTTP server in its own process (forked by run.mjs), so the CPU it spends
- * parsing bodies is never charged to the SDK under test. It answers every POST with 200 at
- * once and counts, per run: requests, bytes on the wire (request line + headers + body as
- * received, so gzip counts compressed), events, duplicates and the time of the last event,
- * using `properties.seq` of each event in the body's `batch` array.
+ * The sink: a local HTTP server in its own process (forked by the runners), so the CPU it spends
+ * parsing bodies is never charged to the SDK under test. It counts, per run: requests, sockets
+ * opened, bytes on the wire (request line + headers + body as received, so gzip counts
+ * compressed), events, duplicates and the time of the last event, using `properties.seq` of each
+ * event in the body's `batch` array.
  *
- * Protocol over IPC: { id, cmd: 'reset', n } and { id, cmd: 'stats' }; replies { id, ...stats }.
+ * Latency profile: with `rttMs` > 0 every answer is delayed that long, as an API across a real
+ * network would answer (issue 13). An event "arrives" when its request is answered (received +
+ * rttMs): the moment the SDK can learn it was delivered. Its call-to-arrival time is measured
+ * from the event's own `timestamp`, which every SDK sets at the call.
+ *
+ * Protocol over IPC: { id, cmd: 'reset', n, rttMs } and { id, cmd: 'stats', until? }; replies
+ * { id, ...stats } (`arrivedBy`: events arrived by `until`; `p50Ms`/`p99Ms`: call to arrival).
  * On start it sends { ready: true, port }.
  */
 import { createServer } from 'node:http'
@@ -15,10 +21,17 @@ const now = () => performance.timeOrigin + performance.now()
 
 let run = newRun(0)
 
-function newRun(n) {
+function newRun(n, rttMs = 0) {
   return {
     n,
+    rttMs,
     seen: new Uint8Array(n),
+    /** Per seq: when it arrived (ms since epoch) and its call-to-arrival time; NaN until then. */
+    arrivedAt: new Float64Array(n).fill(NaN),
+    latencyMs: new Float64Array(n).fill(NaN),
+    /** Events whose `timestamp` could not be read (no latency for them). */
+    noTimestamp: 0,
+    sockets: 0,
     unique: 0,
     duplicates: 0,
     /** Events without a usable seq (should stay 0). */
@@ -41,7 +54,7 @@ function headerBytes(req) {
   return bytes + 2
 }
 
-function count(req, chunks, size) {
+function count(req, chunks, size, arrivedAt) {
   const current = run
   current.requests++
   current.bodyBytes += size
@@ -70,9 +83,13 @@ function count(req, chunks, size) {
     } else {
       current.seen[seq] = 1
       current.unique++
+      current.arrivedAt[seq] = arrivedAt
+      const calledAt = Date.parse(event.timestamp)
+      if (Number.isFinite(calledAt)) current.latencyMs[seq] = arrivedAt - calledAt
+      else current.noTimestamp++
     }
   }
-  if (events.length > 0) current.lastEventAt = now()
+  if (events.length > 0) current.lastEventAt = arrivedAt
 }
 
 const server = createServer((req, res) => {
@@ -83,19 +100,33 @@ const server = createServer((req, res) => {
     size += chunk.length
   })
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' })
-    res.end('{}')
-    count(req, chunks, size)
+    const { rttMs } = run
+    const answer = () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' })
+      res.end('{}')
+    }
+    if (rttMs > 0) setTimeout(answer, rttMs)
+    else answer()
+    count(req, chunks, size, Date.now() + rttMs) // the wall clock, like the events' timestamps
   })
 })
+server.on('connection', () => run.sockets++)
 server.keepAliveTimeout = 60_000
 server.headersTimeout = 0
 server.requestTimeout = 0
 
 process.on('message', (msg) => {
-  if (msg.cmd === 'reset') run = newRun(msg.n)
-  const { seen, ...stats } = run
-  process.send({ id: msg.id, ...stats, lost: run.n - run.unique })
+  if (msg.cmd === 'reset') run = newRun(msg.n, msg.rttMs ?? 0)
+  const { seen, arrivedAt, latencyMs, ...stats } = run
+  const extra = {}
+  if (msg.until !== undefined) {
+    let arrivedBy = 0
+    for (let i = 0; i < arrivedAt.length; i++) if (arrivedAt[i] <= msg.until) arrivedBy++
+    const latencies = latencyMs.filter((ms) => !Number.isNaN(ms)).sort()
+    const at = (q) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN)
+    Object.assign(extra, { arrivedBy, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) })
+  }
+  process.send({ id: msg.id, ...stats, ...extra, lost: run.n - run.unique })
 })
 process.on('disconnect', () => process.exit(0))
 
