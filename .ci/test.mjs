@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // The whole test suite: turbo builds what each package needs and runs every package's vitest
-// suite; each writes a JSON report, and this script adds them up into the one line CI reads:
-// `N passed, N failed` (with `, N skipped` when any were skipped).
+// suite on the Node that runs this script; then the core and node suites run again on each other
+// supported Node line (the registry's `node` package through npx, downloaded once per version and
+// cached). Each run writes a JSON report, and this script adds them all up into the one line CI
+// reads: `N passed, N failed` (with `, N skipped` when any were skipped), after one line per runtime.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const root = new URL('..', import.meta.url).pathname
+const root = fileURLToPath(new URL('..', import.meta.url))
 const REPORT = '.vitest-report.json'
+
+/** Node lines the core and node suites also run on (issue 10: 20 is end of life, users run 22 and 24). */
+const OTHER_NODES = ['22', '24']
+/** The suites that run on every Node line: the runtime-neutral core and the Node adapter. */
+const MATRIX_PACKAGES = ['packages/core', 'packages/node']
 
 /** Workspace packages that have a `test` script (globs of pnpm-workspace.yaml). */
 function testedPackages() {
@@ -21,6 +30,31 @@ function testedPackages() {
   })
 }
 
+/** Counts of one vitest JSON report; a missing report (the suite did not run to the end) is one failure. */
+function countReport(file, label) {
+  if (!existsSync(file)) {
+    console.error(`no test report from ${label}: its suite did not run to the end`)
+    return { passed: 0, failed: 1, skipped: 0 }
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'))
+  return {
+    passed: report.numPassedTests,
+    // A file that fails to load (syntax error, failed import) counts no tests: count it.
+    failed:
+      report.numFailedTests +
+      report.testResults.filter((result) => result.status === 'failed' && result.assertionResults.length === 0).length,
+    skipped: report.numPendingTests + report.numTodoTests,
+  }
+}
+
+const add = (total, counts) => {
+  total.passed += counts.passed
+  total.failed += counts.failed
+  total.skipped += counts.skipped
+}
+const summary = ({ passed, failed, skipped }) => `passed ${passed}, failed ${failed}${skipped ? `, skipped ${skipped}` : ''}`
+
+// 1. Every package, on this Node, through turbo (which builds first).
 const packages = testedPackages()
 for (const dir of packages) rmSync(join(dir, REPORT), { force: true })
 
@@ -30,24 +64,53 @@ const turbo = spawnSync(
   { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } },
 )
 
-let passed = 0
-let failed = 0
-let skipped = 0
-for (const dir of packages) {
-  const file = join(dir, REPORT)
-  if (!existsSync(file)) {
-    console.error(`no test report from ${dir}: its suite did not run to the end`)
-    failed++
-    continue
+const runtimes = []
+const base = { passed: 0, failed: 0, skipped: 0 }
+for (const dir of packages) add(base, countReport(join(dir, REPORT), dir))
+if (turbo.status !== 0 && base.failed === 0) base.failed = 1 // turbo failed outside any test (a build, a crash)
+runtimes.push({ label: `Node ${process.versions.node}, every package`, counts: base })
+
+// 2. The core and node suites again on each other Node line, on what turbo just built.
+const reports = mkdtempSync(join(tmpdir(), 'cdp-analytics-reports-'))
+try {
+  for (const line of OTHER_NODES) {
+    const counts = { passed: 0, failed: 0, skipped: 0 }
+    const node = ['-y', `node@${line}`]
+    const probe = spawnSync('npx', [...node, '--version'], { cwd: root, encoding: 'utf8' })
+    const version = probe.status === 0 ? probe.stdout.trim().replace(/^v/, '') : undefined
+    if (version === undefined) {
+      console.error(`could not run node@${line} through npx:\n${probe.stderr}`)
+      counts.failed = 1
+      runtimes.push({ label: `Node ${line}`, counts })
+      continue
+    }
+    for (const pkg of MATRIX_PACKAGES) {
+      const dir = join(root, pkg)
+      const file = join(reports, `${pkg.replace('/', '-')}-node${line}.json`)
+      console.log(`\n${pkg} on Node ${version}`)
+      const run = spawnSync(
+        'npx',
+        [...node, join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${file}`],
+        { cwd: dir, stdio: 'inherit', env: process.env },
+      )
+      const result = countReport(file, `${pkg} on Node ${version}`)
+      if (run.status !== 0 && result.failed === 0) result.failed = 1 // vitest failed outside any test
+      add(counts, result)
+    }
+    runtimes.push({ label: `Node ${version}, ${MATRIX_PACKAGES.map((pkg) => pkg.split('/')[1]).join(' + ')}`, counts })
   }
-  const report = JSON.parse(readFileSync(file, 'utf8'))
-  passed += report.numPassedTests
-  failed += report.numFailedTests
-  skipped += report.numPendingTests + report.numTodoTests
-  // A file that fails to load (syntax error, failed import) counts no tests: count it.
-  failed += report.testResults.filter((result) => result.status === 'failed' && result.assertionResults.length === 0).length
+} finally {
+  rmSync(reports, { recursive: true, force: true })
 }
 
-if (turbo.status !== 0 && failed === 0) failed = 1 // turbo failed outside any test (a build, a crash)
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
-process.exit(failed === 0 && turbo.status === 0 ? 0 : 1)
+const total = { passed: 0, failed: 0, skipped: 0 }
+console.log('')
+for (const { label, counts } of runtimes) {
+  console.log(`${label}: ${summary(counts)}`)
+  add(total, counts)
+}
+const closing = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`
+console.log(closing)
+// .ci/run repeats the line after pnpm's own failure notice, so that it stays the last line printed.
+if (process.env.CDP_TEST_SUMMARY) writeFileSync(process.env.CDP_TEST_SUMMARY, `${closing}\n`)
+process.exit(total.failed === 0 && turbo.status === 0 ? 0 : 1)
