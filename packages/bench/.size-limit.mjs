@@ -11,6 +11,10 @@
  * and defaultContext checks, write-key scrubbing, naming the unserializable field (together
  * about 1.1 kB gzip), on top of valibot's fixed ~1.2 kB. Lower a limit whenever the bundle
  * shrinks; never raise one without a note in BENCHMARKS.md.
+ *
+ * Raised once, by 0.2 kB each (issue 13): backlog coalescing (one message queue cut into a
+ * request only when it starts, flushes that wait by sequence number, the batch policy) added
+ * 244 B gzip to { Analytics } (10,561 -> 10,805 B).
  */
 const worker = (config) => ({
   ...config,
@@ -26,7 +30,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '11.2 kB',
+    limit: '11.4 kB',
     modifyEsbuildConfig: worker,
   },
   {
@@ -34,7 +38,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '{ Analytics }',
     gzip: true,
-    limit: '10.7 kB',
+    limit: '10.9 kB',
     modifyEsbuildConfig: worker,
   },
 ]

@@ -51,7 +51,7 @@ export class Scheduler {
   /** Messages numbered below this must be sent as soon as a slot is free (a flush or timer asked). */
   private dueUntil = 0
   private readonly inFlight = new Set<Batch>()
-  private flushWaiters: FlushWaiter[] = []
+  private readonly flushWaiters: FlushWaiter[] = []
   private cancelTimer: CancelTimer | undefined
   private flushing: Promise<void> | undefined
   private addedSinceFlush = false
@@ -197,14 +197,10 @@ export class Scheduler {
 
   /** Settles the flushes whose messages all have an outcome (waiters are in call order). */
   private resolveFlushes(): void {
-    if (this.flushWaiters.length === 0) return
+    const waiters = this.flushWaiters
+    if (waiters.length === 0) return
     const settled = this.settledBelow()
-    let done = 0
-    while (done < this.flushWaiters.length && this.flushWaiters[done]!.until <= settled) done++
-    if (done === 0) return
-    const resolved = this.flushWaiters.slice(0, done)
-    this.flushWaiters = this.flushWaiters.slice(done)
-    for (const waiter of resolved) waiter.resolve()
+    while (waiters.length > 0 && waiters[0]!.until <= settled) waiters.shift()!.resolve()
   }
 
   /** Drops taken slots from the front of the queue once they are half of it. */
