@@ -12,8 +12,8 @@
  *
  *   node src/latency.mjs [--rtt 60,150] [--rate 8000] [--seconds 10]
  *                        [--contenders cdp,cdp:20,segment,customerio,posthog]
- *                        [--max-rtt 60] [--max-rates 8000,16000,24000,32000,40000,48000] [--max-seconds 30]
- *                        [--max-contenders cdp,segment,customerio,posthog] [--timeout 120] [--json f] [--dry-run]
+ *                        [--max-rtt 60] [--max-rates 8000,16000,...,64000] [--max-seconds 30]
+ *                        [--max-contenders cdp,segment,customerio,posthog] [--timeout 300] [--json f] [--dry-run]
  */
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -30,10 +30,10 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     contenders: { type: 'string', default: 'cdp,cdp:20,segment,customerio,posthog' },
     'max-rtt': { type: 'string', default: '60' },
-    'max-rates': { type: 'string', default: '8000,16000,24000,32000,40000,48000' },
+    'max-rates': { type: 'string', default: '8000,16000,24000,32000,40000,48000,56000,64000' },
     'max-seconds': { type: 'string', default: '30' },
     'max-contenders': { type: 'string', default: 'cdp,segment,customerio,posthog' },
-    timeout: { type: 'string', default: '120' },
+    timeout: { type: 'string', default: '300' },
     json: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
   },
