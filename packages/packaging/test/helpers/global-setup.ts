@@ -10,15 +10,13 @@ import { runOk } from './run.js'
 
 export const PNPM = ['-y', 'pnpm@10.20.0'] as const
 
-let scratch: string | undefined
-
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
   for (const name of PUBLISHED) {
     if (!existsSync(join(packageDir(name), 'dist'))) {
       throw new Error(`packages/${name}/dist is missing: build first (npx -y pnpm@10.20.0 --filter @cdp-analytics/${name} build)`)
     }
   }
-  scratch = mkdtempSync(join(tmpdir(), 'cdp-packaging-'))
+  const scratch = mkdtempSync(join(tmpdir(), 'cdp-packaging-'))
   const destination = join(scratch, 'tarballs')
   const packed = await Promise.all(
     PUBLISHED.map(async (name) => {
@@ -28,8 +26,8 @@ export default async function setup(project: TestProject): Promise<void> {
   )
   project.provide('tarballs', Object.fromEntries(packed) as Record<Published, string>)
   project.provide('scratch', scratch)
-}
-
-export function teardown(): void {
-  if (scratch && !process.env.KEEP_PACKAGING_SCRATCH) rmSync(scratch, { recursive: true, force: true })
+  // KEEP_PACKAGING_SCRATCH=1 keeps the tarballs and apps to look at after a failure.
+  return () => {
+    if (!process.env.KEEP_PACKAGING_SCRATCH) rmSync(scratch, { recursive: true, force: true })
+  }
 }
