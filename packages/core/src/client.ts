@@ -220,7 +220,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     const notify = this.has('delivered')
     for (const item of batch.items) {
       if (notify) this.emit('delivered', { message: messageOf(item) })
-      if (item.callback) this.callSafely(item.callback, undefined, item.message)
+      if (item.callback) this.callSafely(item.callback, undefined, messageOf(item))
     }
   }
 
@@ -235,9 +235,9 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     if (callback) this.callSafely(callback, error, message)
   }
 
-  private callSafely(callback: Callback, error: AnalyticsError | undefined, message: Message | undefined): void {
+  private callSafely(callback: Callback, ...outcome: Parameters<Callback>): void {
     try {
-      callback(error, message)
+      callback(...outcome)
     } catch (thrown) {
       // A throwing callback must not break delivery of the rest of the batch.
       this.logger.error('a callback threw', thrown)
@@ -273,7 +273,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
         this.counts.requests++
         if (settings.verbose) {
           this.logger.debug(
-            `POST ${settings.url} attempt ${info.attempt}: ${info.messages} messages, ${info.bytes} bytes -> ${info.status ?? info.error} in ${info.durationMs} ms`,
+            `POST ${settings.url} attempt ${info.attempt}: ${info.messageCount} messages, ${info.bytes} bytes -> ${info.status ?? info.error} in ${info.durationMs} ms`,
           )
         }
         this.emit('request', info)

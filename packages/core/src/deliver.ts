@@ -10,7 +10,8 @@ import type { TimerHost } from './types.js'
 
 export interface RequestInfo {
   attempt: number
-  messages: number
+  /** How many messages the request carried. */
+  messageCount: number
   bytes: number
   durationMs: number
   /** HTTP status, when a response arrived. */
@@ -23,7 +24,8 @@ export interface RetryInfo {
   attempt: number
   delay: number
   reason: string
-  messages: number
+  /** How many messages will be re-sent. */
+  messageCount: number
 }
 
 export interface DeliveryContext {
@@ -52,7 +54,7 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<
     const result = scrub(await sendSafely(ctx, batch.body(ctx.now().toISOString())), ctx.secrets)
     ctx.onRequest({
       attempt,
-      messages: batch.count,
+      messageCount: batch.count,
       bytes: batch.bodyBytes,
       durationMs: Date.now() - started,
       ...(result.kind === 'response' ? { status: result.status } : { error: result.timedOut ? 'timeout' : String(result.error) }),
@@ -65,9 +67,11 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<
         outcome.reason === 'deadline'
           ? `not delivered before the close() deadline (${outcome.detail})`
           : `delivery failed: ${outcome.detail}`
-      return ctx.settle(batch, new DeliveryError(message, outcome.reason, status, attempt))
+      // A network error's own object (with undici's `cause` inside) stays reachable as `cause`.
+      const cause = result.kind === 'network-error' ? { cause: result.error } : undefined
+      return ctx.settle(batch, new DeliveryError(message, outcome.reason, status, attempt, cause))
     }
-    ctx.onRetry({ attempt, delay: outcome.delay, reason: outcome.detail, messages: batch.count })
+    ctx.onRetry({ attempt, delay: outcome.delay, reason: outcome.detail, messageCount: batch.count })
     await sleep(outcome.delay, ctx.signal, ctx.timers)
   }
 }

@@ -20,6 +20,21 @@ export interface RetrySettings {
 /** 501 Not Implemented and 505 HTTP Version Not Supported will not change on a retry. */
 const PERMANENT_SERVER_ERRORS = new Set([501, 505])
 
+/** What a refused status most likely means, for an error body that says nothing (or little). */
+const STATUS_HINTS: Record<number, string> = {
+  400: 'the API refused the request body',
+  401: 'check writeKey: it must be the API key of a Customer.io HTTP source',
+  403: 'the writeKey may not send to this workspace or region',
+  404: 'check endpoint: the base URL only, such as https://cdp.customer.io (the SDK appends /v1/batch)',
+  413: 'the request body is over the API limit',
+}
+
+/**
+ * Network failures that no retry can fix: fetch refuses the URL itself (undici's "bad port" for
+ * ports such as 6000, "unknown scheme") before any connection is tried.
+ */
+const PERMANENT_NETWORK_ERRORS = /^(bad port|unknown scheme)$|ERR_INVALID_URL/
+
 /** Whether a status is worth trying again: timeouts, rate limits and transient server errors. */
 export function isRetryableStatus(status: number): boolean {
   if (status === 408 || status === 429) return true
@@ -71,7 +86,8 @@ export function decideAttempt(
   if (result.kind === 'response') {
     const { status } = result
     if (status >= 200 && status < 300) return { action: 'delivered' }
-    detail = `HTTP ${status}${result.detail ? `: ${result.detail}` : ''}`
+    const hint = STATUS_HINTS[status]
+    detail = `HTTP ${status}${hint ? ` (${hint})` : ''}${result.detail ? `: ${result.detail}` : ''}`
     if (status >= 300 && status < 400) {
       // fetch is told not to follow redirects: following one would re-send the write key to
       // another origin, or turn the POST into a GET. The endpoint option must be fixed instead.
@@ -81,7 +97,13 @@ export function decideAttempt(
     retryAfter = parseRetryAfter(result.retryAfter, now)
   } else {
     if (result.aborted) return { action: 'fail', reason: 'deadline', detail: 'aborted by close() deadline' }
-    detail = result.timedOut ? 'request timed out' : `network error: ${describeError(result.error)}`
+    if (result.timedOut) {
+      detail = 'request timed out'
+    } else {
+      const { text, permanent } = describeNetworkError(result.error)
+      detail = `network error: ${text}`
+      if (permanent) return { action: 'fail', reason: 'rejected', detail: `${detail} (fetch refuses this URL: check endpoint)` }
+    }
   }
   if (attempt > settings.maxRetries) {
     return { action: 'fail', reason: 'retries_exhausted', detail: `${detail} (after ${attempt} attempts)` }
@@ -91,11 +113,20 @@ export function decideAttempt(
   return { action: 'retry', delay, detail }
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause
-    const code = cause && typeof cause === 'object' && 'code' in cause ? ` (${String(cause.code)})` : ''
-    return `${error.message}${code}`
-  }
-  return String(error)
+/**
+ * A network error as one line, with what fetch hides in `cause` ("fetch failed" alone says
+ * nothing): its code, or else its message. `permanent` when no retry can fix it.
+ */
+export function describeNetworkError(error: unknown): { text: string; permanent: boolean } {
+  if (!(error instanceof Error)) return { text: String(error), permanent: false }
+  const cause = (error as { cause?: unknown }).cause
+  const code = isObject(cause) && 'code' in cause ? String(cause.code) : undefined
+  const causeText = cause instanceof Error ? cause.message : undefined
+  const why = code ?? causeText
+  const text = why && !error.message.includes(why) ? `${error.message} (${why})` : error.message
+  return { text, permanent: PERMANENT_NETWORK_ERRORS.test(causeText ?? '') || PERMANENT_NETWORK_ERRORS.test(code ?? '') }
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null
 }

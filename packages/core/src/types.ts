@@ -69,7 +69,14 @@ export interface Message extends JsonObject {
 }
 
 /** Called exactly once per call: with no error after delivery, or with the reason it failed. */
-export type Callback = (error: AnalyticsError | undefined, message: Message | undefined) => void
+/**
+ * A call's outcome, exactly once: `(undefined, message)` once the API accepted the message, or
+ * `(error, message)` with the reason it was not; `message` is undefined only when the call's input
+ * could not be built into one (invalid, or after close()). `if (!err)` narrows `message` to Message.
+ */
+export type Callback = (
+  ...outcome: [error: undefined, message: Message] | [error: AnalyticsError, message: Message | undefined]
+) => void
 
 export interface Logger {
   debug(message: string, ...rest: unknown[]): void

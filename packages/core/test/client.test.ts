@@ -249,7 +249,7 @@ describe('events and stats', () => {
     client.track({ userId: 'u', event: 'a' })
     client.track({ userId: 'u', event: 'b' })
     await client.flush()
-    expect(requests).toHaveBeenCalledWith(expect.objectContaining({ status: 200, messages: 2, attempt: 1 }))
+    expect(requests).toHaveBeenCalledWith(expect.objectContaining({ status: 200, messageCount: 2, attempt: 1 }))
     expect(delivered).toHaveBeenCalledTimes(2)
     expect(client.stats).toMatchObject({ enqueued: 2, delivered: 2, failed: 0, requests: 1, queued: 0, sending: 0 })
   })

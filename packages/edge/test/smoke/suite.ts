@@ -148,7 +148,7 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
   })
 
   await check('close({ timeout }) cuts retries to a dead endpoint short', async () => {
-    const analytics = new Analytics({ ...base, endpoint: 'http://127.0.0.1:1', retryBackoff: () => 60_000 })
+    const analytics = new Analytics({ ...base, endpoint: 'http://127.0.0.1:2', retryBackoff: () => 60_000 })
     const { callback, settled } = outcomes(1)
     analytics.track({ userId: 'smoke', event: 'never' }, callback)
     await analytics.close({ timeout: 100 })
