@@ -96,6 +96,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
   private closing: Promise<void> | undefined
   private readonly counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
   private readonly failedByReason: Partial<Record<FailureReason, number>> = {}
+  private readonly warnedReasons = new Set<string>()
 
   constructor(options: AnalyticsOptions, runtime: Runtime) {
     super()
@@ -200,7 +201,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     if (this.settings.strict && (error.reason === 'invalid' || error.reason === 'unserializable' || error.reason === 'too_large')) {
       throw error
     }
-    if (this.settings.verbose) this.logger.debug(error.message)
+    if (!callback) this.warnUnhandled(error, 1)
     this.countFailure(error)
     // Asynchronous even here, so a callback always runs after the call returned.
     queueMicrotask(() => this.report(error, message, callback))
@@ -209,7 +210,9 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
   private settleBatch(batch: Batch, error: DeliveryError | undefined): void {
     batch.reported = true
     if (error) {
-      this.logger.warn(`${batch.count} message(s) failed: ${error.message}`)
+      let unhandled = 0
+      for (const item of batch.items) if (!item.callback) unhandled++
+      if (unhandled > 0) this.warnUnhandled(error, unhandled)
       for (const item of batch.items) {
         this.countFailure(error)
         this.report(error, messageOf(item), item.callback)
@@ -222,6 +225,18 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
       if (notify) this.emit('delivered', { message: messageOf(item) })
       if (item.callback) this.callSafely(item.callback, undefined, messageOf(item))
     }
+  }
+
+  /**
+   * A failure no callback will see is logged, unless a `failed` listener takes it: once per
+   * reason as a warning (stats.failedByReason counts every one), then at debug level.
+   */
+  private warnUnhandled(error: AnalyticsError, count: number): void {
+    if (this.has('failed')) return
+    const text = `${count} message(s) failed: ${error.message}`
+    if (this.warnedReasons.has(error.reason)) return this.logger.debug(text)
+    this.warnedReasons.add(error.reason)
+    this.logger.warn(`${text} (handle failures with a callback or analytics.on('failed'); further "${error.reason}" failures are counted in stats.failedByReason)`)
   }
 
   private countFailure(error: AnalyticsError): void {

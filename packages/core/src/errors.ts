@@ -2,7 +2,13 @@
  * One error base class and one subclass per way a message can fail, so callers can
  * branch on `instanceof` or on the stable `reason` string (which is also what the
  * client's counters are keyed by).
+ *
+ * `instanceof` also holds across two copies of this module (an app that loads both the CommonJS
+ * and the ES module build): every error carries a brand shared through the global symbol
+ * registry, and each class recognises a branded error by the `name` on its prototype.
  */
+
+const BRAND = Symbol.for('@cdp-analytics/error')
 
 /** Why a message did not reach the API. Stable strings: safe to log, count and switch on. */
 export type FailureReason =
@@ -17,19 +23,25 @@ export type FailureReason =
   | 'internal' // an unexpected error inside the SDK while sending (a bug: please report it)
 
 export class AnalyticsError extends Error {
-  override name = 'AnalyticsError'
   /** A stable machine-readable code; see {@link FailureReason}. */
   readonly reason: FailureReason | 'config'
 
   constructor(message: string, reason: FailureReason | 'config', options?: { cause?: unknown }) {
     super(message, options)
     this.reason = reason
+    ;(this as { [BRAND]?: true })[BRAND] = true
+  }
+
+  /** Also true for an error of this kind made by another copy of the SDK (CJS beside ESM). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    const branded = typeof value === 'object' && value !== null && (value as { [BRAND]?: true })[BRAND] === true
+    return branded && (this === AnalyticsError || (value as Error).name === this.prototype.name)
   }
 }
 
 /** Bad options passed to the constructor. Thrown, since nothing can work until it is fixed. */
 export class ConfigError extends AnalyticsError {
-  override name = 'ConfigError'
   constructor(message: string) {
     super(message, 'config')
   }
@@ -37,7 +49,6 @@ export class ConfigError extends AnalyticsError {
 
 /** The input of one call is invalid; `field` names the offending path, for example `properties`. */
 export class ValidationError extends AnalyticsError {
-  override name = 'ValidationError'
   constructor(
     message: string,
     readonly call: string,
@@ -49,7 +60,6 @@ export class ValidationError extends AnalyticsError {
 
 /** The message holds a value JSON cannot carry (a cycle, a BigInt, a throwing toJSON). */
 export class SerializationError extends AnalyticsError {
-  override name = 'SerializationError'
   constructor(
     message: string,
     readonly field: string,
@@ -61,7 +71,6 @@ export class SerializationError extends AnalyticsError {
 
 /** The serialized message exceeds the API's per-message limit; the API would drop it silently. */
 export class MessageTooLargeError extends AnalyticsError {
-  override name = 'MessageTooLargeError'
   constructor(
     message: string,
     readonly bytes: number,
@@ -73,7 +82,6 @@ export class MessageTooLargeError extends AnalyticsError {
 
 /** The queue is at its bound; the newest message is refused so memory stays bounded. */
 export class QueueFullError extends AnalyticsError {
-  override name = 'QueueFullError'
   constructor(message: string) {
     super(message, 'queue_full')
   }
@@ -81,7 +89,6 @@ export class QueueFullError extends AnalyticsError {
 
 /** The client was closed before this call. */
 export class ClosedError extends AnalyticsError {
-  override name = 'ClosedError'
   constructor(message: string) {
     super(message, 'closed')
   }
@@ -92,7 +99,6 @@ export class ClosedError extends AnalyticsError {
  * `status` is the last HTTP status seen, if any response arrived.
  */
 export class DeliveryError extends AnalyticsError {
-  override name = 'DeliveryError'
   constructor(
     message: string,
     reason: 'rejected' | 'retries_exhausted' | 'deadline' | 'internal',
@@ -102,4 +108,18 @@ export class DeliveryError extends AnalyticsError {
   ) {
     super(message, reason, options)
   }
+}
+
+// On the prototype rather than per instance, so a class can tell its kind in another copy's errors.
+for (const [kind, name] of [
+  [AnalyticsError, 'AnalyticsError'],
+  [ConfigError, 'ConfigError'],
+  [ValidationError, 'ValidationError'],
+  [SerializationError, 'SerializationError'],
+  [MessageTooLargeError, 'MessageTooLargeError'],
+  [QueueFullError, 'QueueFullError'],
+  [ClosedError, 'ClosedError'],
+  [DeliveryError, 'DeliveryError'],
+] as const) {
+  kind.prototype.name = name
 }

@@ -22,11 +22,11 @@ const PERMANENT_SERVER_ERRORS = new Set([501, 505])
 
 /** What a refused status most likely means, for an error body that says nothing (or little). */
 const STATUS_HINTS: Record<number, string> = {
-  400: 'the API refused the request body',
-  401: 'check writeKey: it must be the API key of a Customer.io HTTP source',
-  403: 'the writeKey may not send to this workspace or region',
-  404: 'check endpoint: the base URL only, such as https://cdp.customer.io (the SDK appends /v1/batch)',
-  413: 'the request body is over the API limit',
+  400: 'the API refused the body',
+  401: 'check writeKey',
+  403: 'writeKey not allowed here',
+  404: 'check endpoint: base URL only',
+  413: 'body over the API limit',
 }
 
 /**
@@ -102,7 +102,7 @@ export function decideAttempt(
     } else {
       const { text, permanent } = describeNetworkError(result.error)
       detail = `network error: ${text}`
-      if (permanent) return { action: 'fail', reason: 'rejected', detail: `${detail} (fetch refuses this URL: check endpoint)` }
+      if (permanent) return { action: 'fail', reason: 'rejected', detail: `${detail} (fetch refuses it: check endpoint)` }
     }
   }
   if (attempt > settings.maxRetries) {

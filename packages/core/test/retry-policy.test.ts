@@ -63,14 +63,14 @@ describe('decideAttempt: the retry table (README "Retry policy")', () => {
 
   it('a failure names the status, a hint and the server detail', () => {
     const outcome = decideAttempt({ kind: 'response', status: 400, detail: '{"meta":{"errors":["bad"]}}' }, 1, settings, NOW, 1)
-    expect(outcome).toMatchObject({ action: 'fail', detail: 'HTTP 400 (the API refused the request body): {"meta":{"errors":["bad"]}}' })
+    expect(outcome).toMatchObject({ action: 'fail', detail: 'HTTP 400 (the API refused the body): {"meta":{"errors":["bad"]}}' })
   })
 
   it.each([
-    [401, /HTTP 401 \(check writeKey/],
-    [403, /HTTP 403 \(the writeKey may not send/],
-    [404, /HTTP 404 \(check endpoint: the base URL only/],
-    [413, /HTTP 413 \(the request body is over the API limit\)/],
+    [401, /HTTP 401 \(check writeKey\)/],
+    [403, /HTTP 403 \(writeKey not allowed here\)/],
+    [404, /HTTP 404 \(check endpoint: base URL only\)/],
+    [413, /HTTP 413 \(body over the API limit\)/],
     [418, /^HTTP 418$/],
   ])('HTTP %i with an empty body still says what to check', (code, detail) => {
     const outcome = decideAttempt(status(code), 1, settings, NOW, 1)
@@ -85,8 +85,8 @@ describe('network errors keep what fetch hides in cause', () => {
   it.each([
     ['a refused connection: retried, with its code', fetchFailed(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })), 'retry', 'network error: fetch failed (ECONNREFUSED)'],
     ['a DNS failure: retried', fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' })), 'retry', 'network error: fetch failed (ENOTFOUND)'],
-    ["undici's bad port: rejected at once", fetchFailed(new Error('bad port')), 'fail:rejected', 'network error: fetch failed (bad port) (fetch refuses this URL: check endpoint)'],
-    ['an unknown scheme: rejected at once', fetchFailed(new Error('unknown scheme')), 'fail:rejected', 'network error: fetch failed (unknown scheme) (fetch refuses this URL: check endpoint)'],
+    ["undici's bad port: rejected at once", fetchFailed(new Error('bad port')), 'fail:rejected', 'network error: fetch failed (bad port) (fetch refuses it: check endpoint)'],
+    ['an unknown scheme: rejected at once', fetchFailed(new Error('unknown scheme')), 'fail:rejected', 'network error: fetch failed (unknown scheme) (fetch refuses it: check endpoint)'],
     ['an error without a cause', new Error('socket hang up'), 'retry', 'network error: socket hang up'],
     ['a thrown string', 'boom', 'retry', 'network error: boom'],
   ])('%s', (_name, error, expected, detail) => {

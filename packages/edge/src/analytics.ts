@@ -64,6 +64,8 @@ export class Analytics extends AnalyticsCore {
   /** Requests inside a `withAnalytics` handler right now. */
   private openScopes = 0
   private warnedNoWaitUntil = false
+  private flushedByCaller = false
+  private readonly longLived = typeof (globalThis as { Deno?: unknown }).Deno === 'object' || typeof (globalThis as { Bun?: unknown }).Bun === 'object'
 
   constructor(options: EdgeAnalyticsOptions) {
     // `this` is not usable inside super()'s arguments; the hook reaches it through this cell.
@@ -83,7 +85,7 @@ export class Analytics extends AnalyticsCore {
     }
     this.waitUntil = options.waitUntil
     this.drains = new DrainRegistry(
-      () => this.flush(),
+      () => super.flush(),
       (message, error) => this.logger.error(message, error),
     )
     hook.accepted = () => this.accepted()
@@ -129,6 +131,12 @@ export class Analytics extends AnalyticsCore {
     if (this.pending > 0) this.drainWith(ctx)
   }
 
+  /** Sends everything queued so far; resolves when all of it has an outcome. Never rejects. */
+  override flush(): Promise<void> {
+    this.flushedByCaller = true
+    return super.flush()
+  }
+
   /** Called by the core after each accepted message. */
   private accepted(): void {
     if (this.binding) return this.drainWith(this.binding)
@@ -139,7 +147,12 @@ export class Analytics extends AnalyticsCore {
     if (this.openScopes > 0) return
     if (this.drains.noteAny()) return
     // No drain will come (a long-lived Deno or Bun server that does not flush): send by count.
-    if (this.scheduler.queuedMessages >= this.settings.flushAt) void this.flush()
+    const full = this.scheduler.queuedMessages >= this.settings.flushAt
+    if (full) void super.flush()
+    // Deno and Bun are long-lived servers: no waitUntil is normal there, and the README's
+    // `await analytics.flush()` delivers. Warn only if the code never flushed by the time
+    // flushAt messages piled up. Elsewhere (a Worker that lost its ctx) warn at once.
+    if (this.longLived && (this.flushedByCaller || !full)) return
     if (!this.warnedNoWaitUntil) {
       this.warnedNoWaitUntil = true
       this.logger.warn(

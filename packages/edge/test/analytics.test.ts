@@ -178,6 +178,30 @@ describe('module-scope client', () => {
     expect(batchSizes(transport)).toEqual([2])
   })
 
+  describe('the "no waitUntil" warning in long-lived runtimes (Deno, Bun)', () => {
+    afterEach(() => {
+      delete (globalThis as Record<string, unknown>).Deno
+      delete (globalThis as Record<string, unknown>).Bun
+    })
+    it.each([
+      ['Deno, flushing per request as the README says', 'Deno', true, 0],
+      ['Bun, flushing per request as the README says', 'Bun', true, 0],
+      ['Deno, never flushing', 'Deno', false, 1],
+      ['a Worker without its ctx (no Deno or Bun)', undefined, true, 1],
+    ] as const)('%s: %i warning(s)', async (_name, runtime, flushes, warnings) => {
+      if (runtime) (globalThis as Record<string, unknown>)[runtime] = {}
+      const { analytics, transport, logger } = client({ flushAt: 5 })
+      for (let request = 0; request < 4; request++) {
+        analytics.track({ userId: 'u', event: `r${request}a` })
+        analytics.track({ userId: 'u', event: `r${request}b` })
+        if (flushes) await analytics.flush()
+      }
+      await analytics.flush()
+      expect(transport.messages).toHaveLength(8)
+      expect(logger.warn).toHaveBeenCalledTimes(warnings)
+    })
+  })
+
   it('without any waitUntil, still sends once flushAt messages wait (a long-lived Deno or Bun server)', async () => {
     const { analytics, transport } = client({ flushAt: 3 })
     for (let i = 0; i < 7; i++) analytics.track({ userId: 'u', event: `e${i}` })

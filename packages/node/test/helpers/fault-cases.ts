@@ -81,7 +81,7 @@ export const FAULT_CASES: FaultCase[] = [
     persists: 'delivered',
     does: 'delivered as soon as the status arrives; the body is cancelled',
   },
-  rejectedStatus(400, { says: /HTTP 400 \(the API refused the request body\): .*Bad Request/ }),
+  rejectedStatus(400, { says: /HTTP 400 \(the API refused the body\): .*Bad Request/ }),
   rejectedStatus(401, { does: `${REJECTED} (check the write key)` }),
   rejectedStatus(403),
   rejectedStatus(404, { does: `${REJECTED} (check \`endpoint\`)` }),
