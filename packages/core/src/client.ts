@@ -118,6 +118,9 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
       timers: runtime.intervalFlush === false ? undefined : this.timers,
       flushOnCount: runtime.flushOnCount,
     })
+    if (/\/v1(\/batch)?\/v1\/batch$/.test(this.settings.url)) {
+      this.logger.warn(`endpoint already ends in /v1 or /v1/batch, so requests go to ${this.settings.url}; give the base URL only`)
+    }
     if (isInsecureEndpoint(this.settings.url)) {
       this.logger.warn(
         `endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,

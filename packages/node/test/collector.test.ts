@@ -115,6 +115,12 @@ describe('default answers', () => {
     expect((await post({ batch: [track(2)] }, { path: '/proxy/cio/v1/batch' })).status).toBe(503)
     expect(collector.requests.map((request) => request.status)).toEqual([404, 405, 503])
   })
+
+  it.each(['/v1/batch/v1/batch', '/v1/v1/batch', '/proxy/v1/v1/batch'])('404s %s, as the API would, with a hint', async (path) => {
+    const response = await post({ batch: [track(1)] }, { path })
+    expect(response.status).toBe(404)
+    expect(collector.requests[0]!.errors.join()).toMatch(/endpoint must be the base URL/)
+  })
 })
 
 describe('scripted answers', () => {

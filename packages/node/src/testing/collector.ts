@@ -17,8 +17,11 @@ import { judgeBatchRequest, type Verdict } from './verdict.js'
 import { Waiters } from './waiters.js'
 
 const DEFAULT_WAIT_MS = 5000
-// Any prefix is tolerated, so an SDK configured with a proxy path still reaches the collector.
+// Any prefix is tolerated, so an SDK configured with a proxy path still reaches the collector,
+// but not one that is itself the API's path: `endpoint: url + '/v1/batch'` sends to
+// /v1/batch/v1/batch, which the real API answers 404.
 const BATCH_PATH = /\/v1\/batch$/
+const DOUBLED_PATH = /\/v1(\/batch)?\/v1\/batch$/
 
 interface Judged {
   verdict: Verdict
@@ -176,8 +179,9 @@ class LocalCollector implements Collector {
 
   private judge(req: IncomingMessage, wire: Buffer): Judged {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
-    if (!BATCH_PATH.test(path)) {
-      const error = `(route): ${req.method} ${path} is not served; the collector serves POST <prefix>/v1/batch`
+    if (!BATCH_PATH.test(path) || DOUBLED_PATH.test(path)) {
+      const hint = DOUBLED_PATH.test(path) ? ' (endpoint must be the base URL: the SDK appends /v1/batch itself)' : ''
+      const error = `(route): ${req.method} ${path} is not served; the collector serves POST <prefix>/v1/batch${hint}`
       return { verdict: { status: 404, errors: [error] }, rawBody: wire.toString('utf8'), takesPlans: false }
     }
     if (req.method !== 'POST') {
