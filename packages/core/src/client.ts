@@ -119,7 +119,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
       flushOnCount: runtime.flushOnCount,
     })
     if (/\/v1(\/batch)?\/v1\/batch$/.test(this.settings.url)) {
-      this.logger.warn(`endpoint already ends in /v1 or /v1/batch, so requests go to ${this.settings.url}; give the base URL only`)
+      this.logger.warn(`endpoint must be the base URL: requests go to ${this.settings.url}`)
     }
     if (isInsecureEndpoint(this.settings.url)) {
       this.logger.warn(
@@ -239,7 +239,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     const text = `${count} message(s) failed: ${error.message}`
     if (this.warnedReasons.has(error.reason)) return this.logger.debug(text)
     this.warnedReasons.add(error.reason)
-    this.logger.warn(`${text} (handle failures with a callback or analytics.on('failed'); further "${error.reason}" failures are counted in stats.failedByReason)`)
+    this.logger.warn(`${text} (unhandled: pass a callback or listen to 'failed'; more "${error.reason}" failures are only counted)`)
   }
 
   private countFailure(error: AnalyticsError): void {

@@ -15,6 +15,6 @@ describe('endpoint', () => {
   ])('%s: warns %s', (endpoint, warns) => {
     const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() }
     makeClient({ endpoint, logger })
-    expect(logger.warn.mock.calls.some((call) => /already ends in \/v1/.test(String(call[0])))).toBe(warns)
+    expect(logger.warn.mock.calls.some((call) => /must be the base URL/.test(String(call[0])))).toBe(warns)
   })
 })

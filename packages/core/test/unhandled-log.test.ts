@@ -26,7 +26,7 @@ describe('failures are logged only when nobody handles them', () => {
     }
     expect(logger.warn).toHaveBeenCalledTimes(warnings)
     if (warnings) {
-      expect(String(logger.warn.mock.calls[0]![0])).toMatch(/2 message\(s\) failed: delivery failed: HTTP 400.*analytics\.on\('failed'\)/)
+      expect(String(logger.warn.mock.calls[0]![0])).toMatch(/2 message\(s\) failed: delivery failed: HTTP 400.*listen to 'failed'/)
       expect(client.stats.failedByReason.rejected).toBe(4) // the second batch was counted, not warned again
     }
   })
