@@ -40,6 +40,9 @@ ratios and medians, never a lone absolute time.
 <!-- e2e:start -->
 <!-- e2e:end -->
 
+<!-- latency:start -->
+<!-- latency:end -->
+
 <!-- enqueue:start -->
 <!-- enqueue:end -->
 
