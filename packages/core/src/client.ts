@@ -16,6 +16,7 @@ import type { Transport } from './transport.js'
 import type {
   AliasParams,
   Callback,
+  ErrorCallback,
   GroupParams,
   IdentifyParams,
   Logger,
@@ -128,23 +129,37 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     }
   }
 
-  identify(params: IdentifyParams, callback?: Callback): void {
-    this.enqueue('identify', params, callback)
+  // Each call takes a callback of the outcome pair, narrowed by `if (!err)`, or one that reads only
+  // the error: TypeScript cannot take a one-parameter arrow as a function of a union of pairs.
+  identify(params: IdentifyParams, callback?: Callback): void
+  identify(params: IdentifyParams, callback?: ErrorCallback): void
+  identify(params: IdentifyParams, callback?: Callback | ErrorCallback): void {
+    this.enqueue('identify', params, callback as Callback | undefined)
   }
-  track(params: TrackParams, callback?: Callback): void {
-    this.enqueue('track', params, callback)
+  track(params: TrackParams, callback?: Callback): void
+  track(params: TrackParams, callback?: ErrorCallback): void
+  track(params: TrackParams, callback?: Callback | ErrorCallback): void {
+    this.enqueue('track', params, callback as Callback | undefined)
   }
-  page(params: PageParams, callback?: Callback): void {
-    this.enqueue('page', params, callback)
+  page(params: PageParams, callback?: Callback): void
+  page(params: PageParams, callback?: ErrorCallback): void
+  page(params: PageParams, callback?: Callback | ErrorCallback): void {
+    this.enqueue('page', params, callback as Callback | undefined)
   }
-  screen(params: ScreenParams, callback?: Callback): void {
-    this.enqueue('screen', params, callback)
+  screen(params: ScreenParams, callback?: Callback): void
+  screen(params: ScreenParams, callback?: ErrorCallback): void
+  screen(params: ScreenParams, callback?: Callback | ErrorCallback): void {
+    this.enqueue('screen', params, callback as Callback | undefined)
   }
-  group(params: GroupParams, callback?: Callback): void {
-    this.enqueue('group', params, callback)
+  group(params: GroupParams, callback?: Callback): void
+  group(params: GroupParams, callback?: ErrorCallback): void
+  group(params: GroupParams, callback?: Callback | ErrorCallback): void {
+    this.enqueue('group', params, callback as Callback | undefined)
   }
-  alias(params: AliasParams, callback?: Callback): void {
-    this.enqueue('alias', params, callback)
+  alias(params: AliasParams, callback?: Callback): void
+  alias(params: AliasParams, callback?: ErrorCallback): void
+  alias(params: AliasParams, callback?: Callback | ErrorCallback): void {
+    this.enqueue('alias', params, callback as Callback | undefined)
   }
 
   protected onListenerError(error: unknown): void {

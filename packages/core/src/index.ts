@@ -25,6 +25,8 @@ export type { RequestInfo, RetryInfo } from './deliver.js'
 export type {
   AliasParams,
   Callback,
+  ErrorCallback,
+  Outcome,
   CommonFields,
   GroupParams,
   IdentifyParams,

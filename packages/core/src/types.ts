@@ -74,9 +74,13 @@ export interface Message extends JsonObject {
  * `(error, message)` with the reason it was not; `message` is undefined only when the call's input
  * could not be built into one (invalid, or after close()). `if (!err)` narrows `message` to Message.
  */
-export type Callback = (
-  ...outcome: [error: undefined, message: Message] | [error: AnalyticsError, message: Message | undefined]
-) => void
+export type Callback = (...outcome: Outcome) => void
+
+/** What a callback receives: delivered, or failed with the reason (and the message when there is one). */
+export type Outcome = [error: undefined, message: Message] | [error: AnalyticsError, message: Message | undefined]
+
+/** A callback that reads only the error (`(err) => ...`); every call accepts one too. */
+export type ErrorCallback = (error: AnalyticsError | undefined) => void
 
 export interface Logger {
   debug(message: string, ...rest: unknown[]): void

@@ -9,7 +9,7 @@
  * 4. a `withAnalytics` handler still running: its wrapper drains when the handler settles;
  * 5. otherwise a drain that is still running picks it up, or it waits for `flush()`.
  */
-import { AnalyticsCore, type AliasParams, type AnalyticsOptions, type Callback, type GroupParams, type IdentifyParams, type PageParams, type ScreenParams, type TrackParams } from '@cdp-analytics/core'
+import { AnalyticsCore, type AnalyticsOptions, type Callback } from '@cdp-analytics/core'
 import { DrainRegistry } from './drain.js'
 import { createEdgeTransport } from './transport.js'
 import { vercelRequestContext, type WaitUntil, type WaitUntilContext } from './wait-until.js'
@@ -28,16 +28,7 @@ export interface EdgeAnalyticsOptions extends AnalyticsOptions {
 }
 
 /** The calls of one request, through a module-scope client: see {@link Analytics.bind}. */
-export interface RequestAnalytics {
-  identify(params: IdentifyParams, callback?: Callback): void
-  track(params: TrackParams, callback?: Callback): void
-  page(params: PageParams, callback?: Callback): void
-  screen(params: ScreenParams, callback?: Callback): void
-  group(params: GroupParams, callback?: Callback): void
-  alias(params: AliasParams, callback?: Callback): void
-  /** The client's flush(): resolves when everything queued before it has an outcome. */
-  flush(): Promise<void>
-}
+export interface RequestAnalytics extends Pick<AnalyticsCore, CallName | 'flush'> {}
 
 /**
  * Default `maxInFlight` on the edge: effectively no cap. A send must start in the request whose
@@ -110,7 +101,7 @@ export class Analytics extends AnalyticsCore {
         const outer = this.binding
         this.binding = ctx
         try {
-          this[name](params, callback)
+          ;(this[name] as (params: never, callback?: Callback) => void).call(this, params, callback)
         } finally {
           this.binding = outer
         }

@@ -4,7 +4,7 @@
 // callback and one event per message, stable messageIds across attempts, and no split batches.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decideAttempt, type Analytics, type AnalyticsError, type Message, type RequestInfo } from '../src/index.js'
+import { decideAttempt, type Analytics, type AnalyticsError, type Callback, type Message, type RequestInfo } from '../src/index.js'
 import { startCollector, type Collector } from '../src/testing/index.js'
 import {
   FAULT_CASES,
@@ -37,7 +37,7 @@ async function faultyEndpoint(row: FaultCase): Promise<{ local: Collector | unde
 }
 
 /** One message of each kind the matrix sends, so every row covers several builders. */
-const CALLS: ((analytics: Analytics, callback: Parameters<Analytics['track']>[1]) => void)[] = [
+const CALLS: ((analytics: Analytics, callback: Callback) => void)[] = [
   (a, cb) => a.identify({ userId: 'u-1', traits: { plan: 'Enterprise' } }, cb),
   (a, cb) => a.track({ userId: 'u-1', event: 'added_to_cart', properties: { price: 39.95 } }, cb),
   (a, cb) => a.page({ anonymousId: 'anon-1', name: 'Docs' }, cb),

@@ -13,13 +13,19 @@ analytics.track({ userId: 'u', event: 'e' }, (error, message) => {
     const reason: string = error.reason
     // @ts-expect-error on failure the message may be missing (invalid input, closed client)
     const maybe: Message = message
-    void reason, maybe
+    void [reason, maybe]
   }
 })
 
-// A callback written with the wide signature still fits.
+// A callback written with the wide signature still fits, and so do ones that read less.
 const wide = (error: AnalyticsError | undefined, message: Message | undefined) => void [error, message]
 analytics.identify({ userId: 'u' }, wide)
+analytics.track({ userId: 'u', event: 'e' }, (error) => void error?.reason)
+analytics.track({ userId: 'u', event: 'e' }, () => {})
+const onlyError = (error: AnalyticsError | undefined) => void error
+analytics.page({ userId: 'u' }, onlyError)
+// @ts-expect-error the error is an AnalyticsError or undefined, never a string
+analytics.track({ userId: 'u', event: 'e' }, (error: string) => void error)
 
 // `request` and `retry` events count messages under a name that says so.
 analytics.on('request', ({ messageCount, bytes }) => void [messageCount.toFixed(), bytes])
