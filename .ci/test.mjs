@@ -112,5 +112,7 @@ for (const { label, counts } of runtimes) {
 const closing = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`
 console.log(closing)
 // .ci/run repeats the line after pnpm's own failure notice, so that it stays the last line printed.
-if (process.env.CDP_TEST_SUMMARY) writeFileSync(process.env.CDP_TEST_SUMMARY, `${closing}\n`)
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by .ci/run, not a turbo task input
+const summaryFile = process.env.CDP_TEST_SUMMARY
+if (summaryFile) writeFileSync(summaryFile, `${closing}\n`)
 process.exit(total.failed === 0 && turbo.status === 0 ? 0 : 1)

@@ -155,7 +155,7 @@ async function createFloor({ url, batch: requested, n }) {
     while (inFlight < 4 && ready.length > 0) {
       inFlight++
       const body = ready.shift()
-      fetch(url + '/v1/batch', { method: 'POST', headers, body })
+      fetch(`${url}/v1/batch`, { method: 'POST', headers, body })
         .then((res) => res.arrayBuffer())
         .catch((error) => console.error('floor: request failed', error))
         .finally(() => {

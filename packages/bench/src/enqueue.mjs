@@ -98,7 +98,7 @@ async function measureOne(name) {
   const returns = await measure(function* () {
     yield {
       // Built outside the timing; every 16th one also lets the event loop (and the SDK) run.
-      async [0]() {
+      async 0() {
         seq++
         if (seq % 16 === 0) await nextTurn()
         return trackParams(seq)

@@ -20,7 +20,10 @@ export async function runChild(sink, args, { timeoutMs, rttMs = 0 }) {
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)))
   const messages = []
   let wake
-  child.on('message', (m) => (messages.push(m), wake?.()))
+  child.on('message', (m) => {
+    messages.push(m)
+    wake?.()
+  })
   child.on('exit', () => wake?.())
   const next = (phase, ms) =>
     new Promise((resolve) => {
@@ -50,7 +53,10 @@ export async function runChild(sink, args, { timeoutMs, rttMs = 0 }) {
     while (stats.lost > 0 && Date.now() - lastChange < 2000) {
       await new Promise((resolve) => setTimeout(resolve, 50))
       stats = await query()
-      if (stats.unique !== unique) (unique = stats.unique), (lastChange = Date.now())
+      if (stats.unique !== unique) {
+        unique = stats.unique
+        lastChange = Date.now()
+      }
     }
     // Answers still delayed by the sink's RTT have not "arrived" yet: let them.
     if (rttMs > 0) await new Promise((resolve) => setTimeout(resolve, rttMs + 20))

@@ -70,7 +70,7 @@ if (!args['dry-run']) writeSection('e2e', markdown)
 async function runOnce({ contender, n, mode, batch, round }) {
   const base = { contender, n, mode, batch: batchLabel(batch), round }
   const { closed, done, stats, error } = await runChild(sink, { contender, n, mode, batch }, { timeoutMs: runTimeoutMs })
-  const deliveredAt = stats.lastEventAt > 0 ? stats.lastEventAt : 0
+  const deliveredAt = Math.max(stats.lastEventAt , 0)
   const wallMs = closed ? Math.max(closed.closedAt, deliveredAt) - closed.startAt : NaN
   const cpuMs = done ? (done.cpuUserUs + done.cpuSystemUs) / 1000 : NaN
   return {

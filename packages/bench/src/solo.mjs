@@ -9,7 +9,11 @@ const [name = 'cdp', n = '100000', mode = 'burst', batchArg = '20'] = process.ar
 const batch = batchArg === 'max' ? { kind: 'max' } : { kind: 'count', flushAt: Number(batchArg) }
 const sink = fork(new URL('./sink.mjs', import.meta.url), [], { execArgv: [] })
 const port = await new Promise((resolve) => sink.once('message', (m) => resolve(m.port)))
-const ask = (msg) => new Promise((resolve) => (sink.once('message', resolve), sink.send({ id: 1, ...msg })))
+const ask = (msg) =>
+  new Promise((resolve) => {
+    sink.once('message', resolve)
+    sink.send({ id: 1, ...msg })
+  })
 await ask({ cmd: 'reset', n: Number(n) })
 
 const client = await contenders[name].create({ url: `http://127.0.0.1:${port}`, batch, n: Number(n) })

@@ -10,7 +10,9 @@ export abstract class Emitter<Events extends Record<string, unknown>> {
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    ;(this.listeners[event] ??= []).push(listener)
+    const list = this.listeners[event] ?? []
+    this.listeners[event] = list
+    list.push(listener)
     return () => this.off(event, listener)
   }
 

@@ -34,9 +34,13 @@ export class AnalyticsError extends Error {
 
   /** Also true for an error of this kind made by another copy of the SDK (CJS beside ESM). */
   static [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    // `this` is the class instanceof asks about (a subclass too), not AnalyticsError.
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    // biome-ignore lint/complexity/noUselessThisAlias: one name for it below
+    const kind: typeof AnalyticsError = this
+    if (Function.prototype[Symbol.hasInstance].call(kind, value)) return true
     const branded = typeof value === 'object' && value !== null && (value as { [BRAND]?: true })[BRAND] === true
-    return branded && (this === AnalyticsError || (value as Error).name === this.prototype.name)
+    return branded && (kind === AnalyticsError || (value as Error).name === kind.prototype.name)
   }
 }
 

@@ -8,6 +8,7 @@ export const MAX_MESSAGE_BYTES = 32_000
 export const MAX_BATCH_BYTES = 500_000
 
 /** Any UTF-16 unit outside ASCII; without one, UTF-8 bytes equal UTF-16 units. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included
 const NON_ASCII = /[^\x00-\x7f]/
 
 /** UTF-8 length of a string without allocating (TextEncoder would copy the whole string). */

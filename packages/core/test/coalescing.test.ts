@@ -2,7 +2,7 @@
 // everything that waits (up to maxBatchSize / maxBatchBytes) once every slot was busy. The
 // scheduler is driven through the client with a transport that answers only when released.
 import { describe, expect, it, vi } from 'vitest'
-import { MemoryTransport } from '../src/memory-transport.js'
+import type { MemoryTransport } from '../src/memory-transport.js'
 import { GatedTransport, makeClient, outcomes } from './helpers/client.js'
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))

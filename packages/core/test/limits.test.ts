@@ -25,7 +25,7 @@ describe('batch byte accounting', () => {
     for (const json of ['{"a":1}', '{"b":"ü"}', '{"c":"😀"}']) {
       batch.add({ json, bytes: utf8Length(json), message: {} as never, callback: undefined })
       const body = batch.bodyBytes
-      batch['joined'] = undefined // rebuild the body for the new item
+      batch.joined = undefined // rebuild the body for the new item
       expect(new TextEncoder().encode(batch.body(new Date(0).toISOString())).length).toBe(body)
     }
   })

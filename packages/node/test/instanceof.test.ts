@@ -26,6 +26,7 @@ describe('instanceof across the CommonJS and ES module builds', () => {
     ['QueueFullError', 'QueueFullError', true],
   ] as const)('a CJS %s instanceof the ESM %s: %s', (kind, against, expected) => {
     const error = made[kind]()
+    // biome-ignore lint/performance/noDynamicNamespaceImportAccess: a test picking classes from a table
     expect(error instanceof esm[against]).toBe(expected)
     expect(error instanceof cjs[against]).toBe(expected)
     expect(error.name).toBe(kind)

@@ -233,7 +233,7 @@ describe('no prototype pollution through merging (JSON-parsed attacker data)', (
     await settled
     await analytics.flush()
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false)
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false)
     expect(JSON.stringify(ownContext)).toBe(before) // the caller's object is not mutated
     // Integrations must map names to booleans, so attacker objects there are refused, not merged.
     expect(errors.filter(Boolean).map((e) => e!.reason)).toEqual(errors.filter(Boolean).map(() => 'invalid'))

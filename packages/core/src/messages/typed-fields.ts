@@ -7,7 +7,6 @@
  */
 import { isRfc3339 } from '../timestamp.js'
 import type { MessageType } from '../types.js'
-import { describeValue } from './describe.js'
 
 /** A failed check: the dotted path, what it must be, and what it is. */
 export interface TypedFieldIssue {
@@ -61,7 +60,7 @@ function object(shape: Shape, rest?: Check): Check {
     if (!isJsonObject(raw)) return issue(path, 'an object', raw)
     for (const key of Object.keys(raw)) {
       // hasOwn: a key such as "constructor" must not find Object.prototype's members.
-      const check = Object.prototype.hasOwnProperty.call(shape, key) ? shape[key] : rest
+      const check = Object.hasOwn(shape, key) ? shape[key] : rest
       if (!check) continue
       const value = asJson(raw[key])
       if (value === ABSENT) continue
@@ -127,7 +126,7 @@ const messages: Record<MessageType, Check> = {
  * A value that throws when read is left for serialization to report.
  */
 export function checkTypedFields(type: MessageType, message: Record<string, unknown>): TypedFieldIssue | undefined {
-  if (Object.prototype.hasOwnProperty.call(message, 'toJSON')) return issue('toJSON', 'absent (it would replace the message when serialized)', message.toJSON)
+  if (Object.hasOwn(message, 'toJSON')) return issue('toJSON', 'absent (it would replace the message when serialized)', message.toJSON)
   try {
     return messages[type](message, '')
   } catch {

@@ -61,7 +61,7 @@ export class GatedTransport implements Transport {
   releaseAll(status = 200): void {
     const waiting = this.waiting
     this.waiting = []
-    waiting.forEach((release) => release(status))
+    for (const release of waiting) release(status)
   }
 
   /** Message counts of the requests seen so far, in the order sent (retries appear again). */
