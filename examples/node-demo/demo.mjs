@@ -11,7 +11,11 @@ const writeKey = process.env.CDP_WRITE_KEY
 const collector = writeKey ? undefined : await startCollector({ writeKey: LOCAL_KEY })
 const endpoint = collector?.url ?? process.env.CDP_ENDPOINT
 
-console.log(collector ? `Local collector listening at ${collector.url} (set CDP_WRITE_KEY to send to Customer.io)` : `Sending to ${endpoint ?? 'https://cdp.customer.io'}`)
+console.log(
+  collector
+    ? `Local collector listening at ${collector.url} (set CDP_WRITE_KEY to send to Customer.io)`
+    : `Sending to ${endpoint ?? 'https://cdp.customer.io'}`,
+)
 
 const analytics = new Analytics({ writeKey: writeKey ?? LOCAL_KEY, endpoint, flushInterval: 1000 })
 const outcomes = []

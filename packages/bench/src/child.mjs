@@ -46,8 +46,7 @@ process.send({ phase: 'closed', startAt, callsEndAt, closedAt })
 process.on('message', (msg) => {
   if (msg.cmd !== 'finish') return
   const cpu = process.cpuUsage(cpu0)
-  process.send(
-    { phase: 'done', cpuUserUs: cpu.user, cpuSystemUs: cpu.system, maxRssKb: process.resourceUsage().maxRSS },
-    () => process.exit(0),
+  process.send({ phase: 'done', cpuUserUs: cpu.user, cpuSystemUs: cpu.system, maxRssKb: process.resourceUsage().maxRSS }, () =>
+    process.exit(0),
   )
 })

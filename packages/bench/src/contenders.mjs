@@ -26,7 +26,11 @@ export const contenders = {
     async create({ url, batch }) {
       const { Analytics } = await import('@cdp-analytics/node')
       const size = batch.kind === 'max' ? UNLIMITED : batch.flushAt
-      const client = new Analytics({ writeKey: WRITE_KEY, endpoint: url, ...(batch.kind === 'default' ? {} : { flushAt: size, maxBatchSize: size }) })
+      const client = new Analytics({
+        writeKey: WRITE_KEY,
+        endpoint: url,
+        ...(batch.kind === 'default' ? {} : { flushAt: size, maxBatchSize: size }),
+      })
       return {
         track: (seq) => client.track(trackParams(seq)),
         close: () => client.close({ timeout: CLOSE_TIMEOUT }),

@@ -52,7 +52,13 @@ const sdks = {
     label: '@segment/analytics-node 3.1.0',
     async create() {
       const { Analytics } = await import('@segment/analytics-node')
-      const httpClient = async () => ({ status: 200, statusText: 'OK', headers: { get: () => null }, text: async () => '{}', json: async () => ({}) })
+      const httpClient = async () => ({
+        status: 200,
+        statusText: 'OK',
+        headers: { get: () => null },
+        text: async () => '{}',
+        json: async () => ({}),
+      })
       const client = new Analytics({ writeKey: 'k', host: URL_, flushAt: 20, httpClient })
       let drops = 0
       client.on('error', () => drops++)
@@ -118,7 +124,10 @@ async function main() {
   const results = []
   for (let round = 1; round <= rounds; round++) {
     for (const name of names) {
-      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--one', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--one', name], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
       const result = JSON.parse(out.trim().split('\n').pop())
       results.push(result)
       console.error(`r${round} ${name.padEnd(10)} track() ${result.returnNs.toFixed(0)} ns, ${result.calls} calls, drops ${result.drops}`)

@@ -38,7 +38,11 @@ const { values: args } = parseArgs({
     'dry-run': { type: 'boolean', default: false },
   },
 })
-const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean)
+const list = (s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
 const P99_LIMIT_MS = 5000
 const PACE_KEPT = 0.97
 
@@ -128,7 +132,9 @@ function render() {
   const flags = process.argv.slice(2).filter((arg) => arg !== '--' && arg !== '--dry-run')
   out.push(`## Across a network: ${new Date().toISOString().slice(0, 10)}`)
   out.push('')
-  out.push(`- Command: \`pnpm --filter @cdp-analytics/bench bench:latency${flags.length ? ` ${flags.join(' ')}` : ''}\` (took ${((Date.now() - started) / 60000).toFixed(1)} min)`)
+  out.push(
+    `- Command: \`pnpm --filter @cdp-analytics/bench bench:latency${flags.length ? ` ${flags.join(' ')}` : ''}\` (took ${((Date.now() - started) / 60000).toFixed(1)} min)`,
+  )
   out.push(`- Machine: ${machine()}`)
   out.push(
     '- The sink answers every request RTT ms late; an event *arrives* when its request is answered. Calls come at a fixed rate on a 1 ms clock; call-to-arrival is measured from each event\'s own `timestamp`. One run per row. "Sockets" are TCP connections the sink accepted.',
@@ -172,9 +178,18 @@ function render() {
                 failed.dropped ? `${fmt.int(failed.dropped)} dropped` : '',
                 failed.p99Ms > P99_LIMIT_MS ? `p99 ${fmt.s(failed.p99Ms)} s` : '',
                 failed.callsPerSecond < PACE_KEPT * failed.rate ? `calls kept ${fmt.int(failed.callsPerSecond)}/s` : '',
-              ].filter(Boolean).join(', ')
+              ]
+                .filter(Boolean)
+                .join(', ')
             : '–'
-          return [contender.label, best ? fmt.int(best.rate) : `< ${fmt.int(maxRates[0])}`, best ? fmt.s(best.p99Ms) : '–', best ? fmt.int(best.sockets) : '–', failed ? fmt.int(failed.rate) : `none up to ${fmt.int(maxRates.at(-1))}`, why]
+          return [
+            contender.label,
+            best ? fmt.int(best.rate) : `< ${fmt.int(maxRates[0])}`,
+            best ? fmt.s(best.p99Ms) : '–',
+            best ? fmt.int(best.sockets) : '–',
+            failed ? fmt.int(failed.rate) : `none up to ${fmt.int(maxRates.at(-1))}`,
+            why,
+          ]
         }),
       ),
     )
@@ -190,13 +205,20 @@ function targets() {
   const lines = ['### Targets of issue 13 (defaults)', '']
   const check = (ok, text) => lines.push(`- ${ok ? '✅' : '❌'} ${text}`)
   if (ours) {
-    check(ours.arrivedByEnd / ours.n >= 0.95, `60 ms, 8,000/s for 10 s: ≥ 95% arrived when the calls stop: ${((100 * ours.arrivedByEnd) / ours.n).toFixed(1)}%`)
+    check(
+      ours.arrivedByEnd / ours.n >= 0.95,
+      `60 ms, 8,000/s for 10 s: ≥ 95% arrived when the calls stop: ${((100 * ours.arrivedByEnd) / ours.n).toFixed(1)}%`,
+    )
     check(ours.p99Ms <= 1500, `p99 call-to-arrival ≤ 1.5 s: ${fmt.s(ours.p99Ms)} s`)
     check(ours.closeMs <= 2000, `close() afterwards ≤ 2 s: ${fmt.s(ours.closeMs)} s`)
     check(ours.sockets <= 16, `≤ 16 connections opened: ${ours.sockets}`)
     check(ours.dropped === 0, `nothing dropped: ${ours.dropped}`)
   }
   const best = highest.find((h) => h.contender.spec === 'cdp')
-  if (best) check((best.best?.rate ?? 0) >= 40_000, `highest sustained rate at ${maxRtt} ms ≥ 40,000/s: ${best.best ? fmt.int(best.best.rate) : 'none'}/s`)
+  if (best)
+    check(
+      (best.best?.rate ?? 0) >= 40_000,
+      `highest sustained rate at ${maxRtt} ms ≥ 40,000/s: ${best.best ? fmt.int(best.best.rate) : 'none'}/s`,
+    )
   return lines.join('\n')
 }

@@ -30,7 +30,11 @@ const { values: args } = parseArgs({
     'dry-run': { type: 'boolean', default: false },
   },
 })
-const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean)
+const list = (s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
 const ns = list(args.n).map(Number)
 const rounds = Number(args.rounds)
 const modes = list(args.modes)
@@ -70,7 +74,7 @@ if (!args['dry-run']) writeSection('e2e', markdown)
 async function runOnce({ contender, n, mode, batch, round }) {
   const base = { contender, n, mode, batch: batchLabel(batch), round }
   const { closed, done, stats, error } = await runChild(sink, { contender, n, mode, batch }, { timeoutMs: runTimeoutMs })
-  const deliveredAt = Math.max(stats.lastEventAt , 0)
+  const deliveredAt = Math.max(stats.lastEventAt, 0)
   const wallMs = closed ? Math.max(closed.closedAt, deliveredAt) - closed.startAt : NaN
   const cpuMs = done ? (done.cpuUserUs + done.cpuSystemUs) / 1000 : NaN
   return {
@@ -147,7 +151,13 @@ function render() {
           ['cdp-analytics ÷', 'Wall', 'CPU', 'Peak RSS', 'Wire bytes'],
           names
             .filter((name) => name !== 'cdp')
-            .map((name) => [contenders[name].label, fmt.x(ratio(name, 'wallMs')), fmt.x(ratio(name, 'cpuMs')), fmt.x(ratio(name, 'rssBytes')), fmt.x(ratio(name, 'wireBytes'))]),
+            .map((name) => [
+              contenders[name].label,
+              fmt.x(ratio(name, 'wallMs')),
+              fmt.x(ratio(name, 'cpuMs')),
+              fmt.x(ratio(name, 'rssBytes')),
+              fmt.x(ratio(name, 'wireBytes')),
+            ]),
         ),
       )
       out.push('')
@@ -162,8 +172,7 @@ function targets() {
   const rows = results.filter((r) => r.n === 100_000 && r.mode === 'burst' && r.batch === 'flushAt 20')
   const by = (name) => rows.filter((r) => r.contender === name)
   if (by('cdp').length === 0) return ''
-  const paired = (other, key) =>
-    median(by('cdp').map((ours) => ours[key] / (by(other).find((r) => r.round === ours.round)?.[key] ?? NaN)))
+  const paired = (other, key) => median(by('cdp').map((ours) => ours[key] / (by(other).find((r) => r.round === ours.round)?.[key] ?? NaN)))
   const lines = ['### Targets (100,000 events, burst, flushAt 20)', '']
   const check = (ok, text) => lines.push(`- ${Number.isNaN(ok) ? '?' : ok ? '✅' : '❌'} ${text}`)
   if (by('floor').length) {

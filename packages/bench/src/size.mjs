@@ -30,7 +30,8 @@ export async function measureChecks() {
   for (const check of checks) {
     const path = resolve(here, '..', check.path)
     const what = check.import ?? '*'
-    const contents = what === '*' ? `export * from ${JSON.stringify(path)}` : `import ${what} from ${JSON.stringify(path)}\nconsole.log(${what})`
+    const contents =
+      what === '*' ? `export * from ${JSON.stringify(path)}` : `import ${what} from ${JSON.stringify(path)}\nconsole.log(${what})`
     const base = {
       stdin: { contents, resolveDir: resolve(here, '..'), loader: 'js' },
       bundle: true,
@@ -63,7 +64,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     '',
     '- Command: `pnpm --filter @cdp-analytics/bench size` (esbuild 0.25.9, ESM, minified, workerd/worker/browser conditions, gzip level 9); guarded in CI by `packages/bench/test/size.test.mjs`.',
     `- Machine: ${machine()}`,
-    '- For scale (issue #5): Segment\'s edge bundle is 25.5 kB, PostHog\'s 61.3 kB.',
+    "- For scale (issue #5): Segment's edge bundle is 25.5 kB, PostHog's 61.3 kB.",
     '- Issue #5 target: 10 kB for a worker bundle. The "Budget" column holds the CI limits of `.size-limit.mjs`, which guard the size reached against growth; where they exceed 10 kB the target is not met (see "Targets of issue #5").',
     '',
     table(

@@ -23,7 +23,10 @@ describe('edge worker bundle size', () => {
         .slice(0, 4)
         .map((i) => `${i.file.replace(/.*node_modules\//, '')} ${i.bytesInOutput} B`)
         .join(', ')
-      expect(r.gzip, `${r.name}: ${r.gzip} B gzip, over ${r.limitText} (minified ${r.minified} B; biggest inputs: ${biggest})`).toBeLessThanOrEqual(r.limit)
+      expect(
+        r.gzip,
+        `${r.name}: ${r.gzip} B gzip, over ${r.limitText} (minified ${r.minified} B; biggest inputs: ${biggest})`,
+      ).toBeLessThanOrEqual(r.limit)
     }
   })
 })

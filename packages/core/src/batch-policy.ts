@@ -34,7 +34,12 @@ export function requestIsDue(count: number, bytes: number, due: boolean, limits:
  * request takes: as many as fit both limits, and at least one (a message alone always fits,
  * since the per-message limit is far below the body limit).
  */
-export function takeCount(queue: ArrayLike<{ readonly bytes: number } | undefined>, start: number, end: number, limits: BatchLimits): number {
+export function takeCount(
+  queue: ArrayLike<{ readonly bytes: number } | undefined>,
+  start: number,
+  end: number,
+  limits: BatchLimits,
+): number {
   let count = 0
   let bytes = 0
   for (let i = start; i < end && count < limits.maxBatchSize; i++) {

@@ -324,10 +324,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
   private async shutdown(timeout: number): Promise<void> {
     const drained = this.scheduler.flush()
     const deadline = new AbortController()
-    const timedOut = await Promise.race([
-      drained.then(() => false),
-      sleep(timeout, deadline.signal, this.timers).then(() => true),
-    ])
+    const timedOut = await Promise.race([drained.then(() => false), sleep(timeout, deadline.signal, this.timers).then(() => true)])
     deadline.abort()
     if (timedOut) {
       // Cut retries and requests short; each waiting message gets a `deadline` failure.

@@ -38,7 +38,12 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
         })
         // The timeout also bounds reading the body: a server that stalls after its headers
         // cannot hold a request slot.
-        return { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after'), ...(await readDetail(response)) }
+        return {
+          kind: 'response',
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          ...(await readDetail(response)),
+        }
       } catch (error) {
         return { kind: 'network-error', error, timedOut, aborted: request.signal.aborted }
       } finally {

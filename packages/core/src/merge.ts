@@ -24,10 +24,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * Deep-merge plain objects; `over` wins on conflicts, arrays and other values are replaced
  * whole. Either side may be undefined.
  */
-export function mergeDeep(
-  under: Record<string, unknown> | undefined,
-  over: Record<string, unknown> | undefined,
-): Record<string, unknown> {
+export function mergeDeep(under: Record<string, unknown> | undefined, over: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   if (under) copyInto(out, under)
   if (over) copyInto(out, over)

@@ -215,7 +215,9 @@ function contextOption(value: unknown): Record<string, unknown> | undefined {
     throw new ConfigError(`defaultContext cannot be serialized to JSON (${errorText(cause)})`)
   }
   if (utf8Length(json) > MAX_MESSAGE_BYTES) {
-    throw new ConfigError(`defaultContext is ${utf8Length(json)} bytes of JSON; no message carrying it fits the ${MAX_MESSAGE_BYTES}-byte limit`)
+    throw new ConfigError(
+      `defaultContext is ${utf8Length(json)} bytes of JSON; no message carrying it fits the ${MAX_MESSAGE_BYTES}-byte limit`,
+    )
   }
   // Judged as sent: JSON.parse of what every message will carry (a toJSON may change it).
   const issue = checkContext(JSON.parse(json), 'defaultContext')
@@ -267,9 +269,12 @@ function checkHeaders(value: unknown): Record<string, string> {
     // JSON.stringify escapes CR/LF, so a hostile name cannot break the error message's line either.
     const name = JSON.stringify(key)
     if (typeof header !== 'string' || !FIELD_VALUE.test(header) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-      throw new ConfigError(`headers: ${name} is not a valid header (names are tokens; values are strings of printable Latin-1 without CR/LF)`)
+      throw new ConfigError(
+        `headers: ${name} is not a valid header (names are tokens; values are strings of printable Latin-1 without CR/LF)`,
+      )
     }
-    if (MANAGED_HEADERS.has(key.toLowerCase())) throw new ConfigError(`headers must not set ${name}; the client (Authorization from writeKey) and fetch manage it`)
+    if (MANAGED_HEADERS.has(key.toLowerCase()))
+      throw new ConfigError(`headers must not set ${name}; the client (Authorization from writeKey) and fetch manage it`)
   }
   return headers as Record<string, string>
 }

@@ -179,7 +179,10 @@ export class Scheduler {
       // deliver must report every batch; if it threw before doing so, say so rather than leave
       // its messages without an outcome.
       if (!batch.reported) {
-        this.hooks.settle(batch, new DeliveryError(`internal error while sending: ${String(error)}`, 'internal', undefined, 0, { cause: error }))
+        this.hooks.settle(
+          batch,
+          new DeliveryError(`internal error while sending: ${String(error)}`, 'internal', undefined, 0, { cause: error }),
+        )
       }
     } finally {
       this.inFlight.delete(batch)

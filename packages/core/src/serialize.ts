@@ -28,11 +28,7 @@ export function serializeMessage(message: Message, maxMessageBytes: number): Ser
     if (field.length > 120) field = `${field.slice(0, 120)}…`
     // V8's cycle message spans several lines; keep errors to one line for logs.
     const what = errorText(cause)
-    return new SerializationError(
-      `${message.type}: ${field ? `"${field}" ` : ''}cannot be serialized to JSON (${what})`,
-      field,
-      { cause },
-    )
+    return new SerializationError(`${message.type}: ${field ? `"${field}" ` : ''}cannot be serialized to JSON (${what})`, field, { cause })
   }
   const bytes = utf8Length(json)
   if (bytes > maxMessageBytes) {

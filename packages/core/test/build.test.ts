@@ -30,7 +30,10 @@ describe('buildMessage: valid calls', () => {
   })
 
   it('fills in messageId and timestamp unless given', () => {
-    expect(buildMessage('track', { userId: 'u', event: 'e' }, settings)).toMatchObject({ messageId: 'id-1', timestamp: '2026-12-01T10:00:00.000Z' })
+    expect(buildMessage('track', { userId: 'u', event: 'e' }, settings)).toMatchObject({
+      messageId: 'id-1',
+      timestamp: '2026-12-01T10:00:00.000Z',
+    })
     const given = buildMessage('track', { userId: 'u', event: 'e', messageId: 'mine', timestamp: new Date(0) }, settings)
     expect(given).toMatchObject({ messageId: 'mine', timestamp: '1970-01-01T00:00:00.000Z' })
   })
@@ -38,8 +41,17 @@ describe('buildMessage: valid calls', () => {
   it('merges defaultContext and integrations under the call (the call wins), library always ours', () => {
     const merged = buildMessage(
       'track',
-      { userId: 'u', event: 'e', context: { ip: '1.2.3.4', app: { version: '2' }, library: { name: 'spoof' } }, integrations: { Salesforce: true } },
-      { ...settings, defaultContext: { ip: '0.0.0.0', locale: 'en-US', app: { name: 'Acme', version: '1' } }, integrations: { All: true, Salesforce: false } },
+      {
+        userId: 'u',
+        event: 'e',
+        context: { ip: '1.2.3.4', app: { version: '2' }, library: { name: 'spoof' } },
+        integrations: { Salesforce: true },
+      },
+      {
+        ...settings,
+        defaultContext: { ip: '0.0.0.0', locale: 'en-US', app: { name: 'Acme', version: '1' } },
+        integrations: { All: true, Salesforce: false },
+      },
     )
     expect(merged).toMatchObject({
       context: { ip: '1.2.3.4', locale: 'en-US', app: { name: 'Acme', version: '2' }, library: settings.library },
@@ -71,15 +83,45 @@ describe('buildMessage: invalid calls name the call and the field', () => {
     ['group', { groupId: 'g' }, 'group: "userId" or "anonymousId" is required', 'userId'],
     ['alias', { userId: 'u' }, 'alias: "previousId" is required', 'previousId'],
     ['alias', { previousId: 'p' }, 'alias: "userId" is required', 'userId'],
-    ['track', { userId: 'u', event: 'e', timestamp: 1626289825000 }, 'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got number)', 'timestamp'],
-    ['track', { userId: 'u', event: 'e', timestamp: '14/07/2021 19:10' }, 'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got "14/07/2021 19:10")', 'timestamp'],
-    ['track', { userId: 'u', event: 'e', timestamp: '2021-07-14T19:10:25' }, 'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got "2021-07-14T19:10:25")', 'timestamp'],
-    ['track', { userId: 'u', event: 'e', timestamp: new Date(Number.NaN) }, 'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got invalid Date)', 'timestamp'],
-    ['track', { userId: 'u', event: 'e', integrations: { Salesforce: 'off' } }, 'track: "integrations.Salesforce" must be a boolean (got "off")', 'integrations.Salesforce'],
+    [
+      'track',
+      { userId: 'u', event: 'e', timestamp: 1626289825000 },
+      'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got number)',
+      'timestamp',
+    ],
+    [
+      'track',
+      { userId: 'u', event: 'e', timestamp: '14/07/2021 19:10' },
+      'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got "14/07/2021 19:10")',
+      'timestamp',
+    ],
+    [
+      'track',
+      { userId: 'u', event: 'e', timestamp: '2021-07-14T19:10:25' },
+      'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got "2021-07-14T19:10:25")',
+      'timestamp',
+    ],
+    [
+      'track',
+      { userId: 'u', event: 'e', timestamp: new Date(Number.NaN) },
+      'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got invalid Date)',
+      'timestamp',
+    ],
+    [
+      'track',
+      { userId: 'u', event: 'e', integrations: { Salesforce: 'off' } },
+      'track: "integrations.Salesforce" must be a boolean (got "off")',
+      'integrations.Salesforce',
+    ],
     ['track', { userId: 'u', event: 'e', context: [] }, 'track: "context" must be a plain object (got array)', 'context'],
     ['track', { userId: 'u', event: 'e', messageId: '' }, 'track: "messageId" must be a non-empty string (got "")', 'messageId'],
     ['track', { userId: 'u', event: 'e', messageId: 7 }, 'track: "messageId" must be a non-empty string (got number)', 'messageId'],
-    ['track', { userId: 'u', event: 'e', integrations: 'all' }, 'track: "integrations" must be an object of booleans (got "all")', 'integrations'],
+    [
+      'track',
+      { userId: 'u', event: 'e', integrations: 'all' },
+      'track: "integrations" must be an object of booleans (got "all")',
+      'integrations',
+    ],
     ['track', null, 'track: expected an object of fields (got null)', ''],
     ['track', 'added_to_cart', 'track: expected an object of fields (got "added_to_cart")', ''],
   ] as [MessageType, unknown, string, string][])('%s %j', (type, params, message, field) => {

@@ -297,7 +297,14 @@ describe('messages queued without a callback', () => {
     client.track({ userId: 'u', event: 'ok', properties: { at: new Date(0) } })
     client.track({ userId: 'u', event: 'bad' })
     await client.flush()
-    expect(delivered).toEqual([expect.objectContaining({ type: 'track', event: 'ok', messageId: expect.any(String), properties: { at: '1970-01-01T00:00:00.000Z' } })])
+    expect(delivered).toEqual([
+      expect.objectContaining({
+        type: 'track',
+        event: 'ok',
+        messageId: expect.any(String),
+        properties: { at: '1970-01-01T00:00:00.000Z' },
+      }),
+    ])
     expect(failed).toEqual([['rejected', expect.objectContaining({ type: 'track', event: 'bad', userId: 'u' })]])
   })
 })

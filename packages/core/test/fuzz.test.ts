@@ -37,14 +37,58 @@ const BASE: Record<MessageType, Record<string, unknown>> = {
 
 /** The fields the six calls and the spec know, and the spec-typed fields nested inside them. */
 const FIELDS = [
-  'userId', 'anonymousId', 'event', 'properties', 'traits', 'context', 'integrations', 'timestamp', 'messageId',
-  'name', 'category', 'groupId', 'objectTypeId', 'previousId', 'type', 'sentAt', 'originalTimestamp', 'receivedAt',
-  'version', 'library', '__proto__', 'constructor', 'toJSON',
+  'userId',
+  'anonymousId',
+  'event',
+  'properties',
+  'traits',
+  'context',
+  'integrations',
+  'timestamp',
+  'messageId',
+  'name',
+  'category',
+  'groupId',
+  'objectTypeId',
+  'previousId',
+  'type',
+  'sentAt',
+  'originalTimestamp',
+  'receivedAt',
+  'version',
+  'library',
+  '__proto__',
+  'constructor',
+  'toJSON',
 ]
 const NESTED_FIELDS = [
-  'email', 'createdAt', 'object_type_id', 'title', 'url', 'path', 'referrer', 'search', 'category', 'ip', 'locale',
-  'userAgent', 'active', 'channel', 'campaign', 'page', 'app', 'device', 'network', 'os', 'library', 'type', 'keywords',
-  '__proto__', 'constructor', 'prototype', 'toJSON',
+  'email',
+  'createdAt',
+  'object_type_id',
+  'title',
+  'url',
+  'path',
+  'referrer',
+  'search',
+  'category',
+  'ip',
+  'locale',
+  'userAgent',
+  'active',
+  'channel',
+  'campaign',
+  'page',
+  'app',
+  'device',
+  'network',
+  'os',
+  'library',
+  'type',
+  'keywords',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toJSON',
 ]
 
 function nest(depth: number): unknown {
@@ -62,19 +106,29 @@ function cyclic(): unknown {
 
 // Hostile objects carry a fast-check printer, so reporting a counterexample does not blow up too.
 function throwingGetter(): unknown {
-  const value = Object.defineProperty({}, 'boom', { enumerable: true, get: () => { throw new Error('getter exploded') } })
+  const value = Object.defineProperty({}, 'boom', {
+    enumerable: true,
+    get: () => {
+      throw new Error('getter exploded')
+    },
+  })
   return Object.defineProperty(value, fc.toStringMethod, { value: () => 'throwingGetter()' })
 }
 
 function hostileProxy(): unknown {
-  return new Proxy({}, {
-    ownKeys: () => { throw new Error('ownKeys exploded') },
-    get: (_target, key) => {
-      if (key === fc.toStringMethod) return () => 'hostileProxy()'
-      if (typeof key === 'symbol') return undefined
-      throw new Error('get exploded')
+  return new Proxy(
+    {},
+    {
+      ownKeys: () => {
+        throw new Error('ownKeys exploded')
+      },
+      get: (_target, key) => {
+        if (key === fc.toStringMethod) return () => 'hostileProxy()'
+        if (typeof key === 'symbol') return undefined
+        throw new Error('get exploded')
+      },
     },
-  })
+  )
 }
 
 /** Leaves JSON cannot carry, or carries surprisingly. */
@@ -97,9 +151,18 @@ const nastyLeaf: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null).map(() => JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}')),
   fc.constant(null).map(() => Object.create(null, { k: { value: 'v', enumerable: true } })),
   fc.constant(null).map(() => new Map([['k', 1]])),
-  fc.constant(null).map(() => ({ toJSON: () => { throw new Error('toJSON exploded') } })),
+  fc.constant(null).map(() => ({
+    toJSON: () => {
+      throw new Error('toJSON exploded')
+    },
+  })),
   fc.constant(null).map(() => ({ toJSON: () => 'fine' })),
-  fc.constant(null).map(() => new (class Custom { x = 1 })()),
+  fc.constant(null).map(
+    () =>
+      new (class Custom {
+        x = 1
+      })(),
+  ),
 )
 
 /** JSON-ish values with nasty leaves and dangerous keys anywhere inside. */
@@ -119,27 +182,33 @@ const jsonish: fc.Arbitrary<unknown> = fc.anything({
 })
 
 /** An object whose known nested fields (traits.email, context.ip, ...) hold hostile values. */
-const nestedObject = fc.dictionary(fc.constantFrom(...NESTED_FIELDS), fc.oneof(jsonish, fc.dictionary(fc.constantFrom(...NESTED_FIELDS), jsonish, { maxKeys: 3 })), { maxKeys: 4 })
+const nestedObject = fc.dictionary(
+  fc.constantFrom(...NESTED_FIELDS),
+  fc.oneof(jsonish, fc.dictionary(fc.constantFrom(...NESTED_FIELDS), jsonish, { maxKeys: 3 })),
+  { maxKeys: 4 },
+)
 
 /** One call: a type and its input, from wholly wrong to a valid call with a few hostile fields. */
-const call = fc.record({
-  type: fc.constantFrom(...TYPES),
-  mode: fc.constantFrom('wild', 'fields', 'fields', 'nested', 'nested'),
-  wild: jsonish,
-  fields: fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(jsonish, nestedObject), { minKeys: 1, maxKeys: 3 }),
-}).map(({ type, mode, wild, fields }) => {
-  if (mode === 'wild') return { type, input: wild }
-  const input: Record<string, unknown> = { ...BASE[type] }
-  for (const [key, value] of Object.entries(fields)) {
-    // Assign with defineProperty so "__proto__" becomes an own key, as JSON.parse would make it.
-    if (mode === 'nested' && ['traits', 'properties', 'context'].includes(key)) {
-      Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true })
-    } else if (mode === 'fields') {
-      Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true })
+const call = fc
+  .record({
+    type: fc.constantFrom(...TYPES),
+    mode: fc.constantFrom('wild', 'fields', 'fields', 'nested', 'nested'),
+    wild: jsonish,
+    fields: fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(jsonish, nestedObject), { minKeys: 1, maxKeys: 3 }),
+  })
+  .map(({ type, mode, wild, fields }) => {
+    if (mode === 'wild') return { type, input: wild }
+    const input: Record<string, unknown> = { ...BASE[type] }
+    for (const [key, value] of Object.entries(fields)) {
+      // Assign with defineProperty so "__proto__" becomes an own key, as JSON.parse would make it.
+      if (mode === 'nested' && ['traits', 'properties', 'context'].includes(key)) {
+        Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true })
+      } else if (mode === 'fields') {
+        Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true })
+      }
     }
-  }
-  return { type, input }
-})
+    return { type, input }
+  })
 
 const GOOD = (i: number): [MessageType, Record<string, unknown>] => [
   TYPES[i % TYPES.length]!,
@@ -174,111 +243,136 @@ function expectHonestWire(transport: MemoryTransport): void {
     expect(utf8Length(request.raw)).toBeLessThanOrEqual(MAX_BATCH_BYTES)
     for (const message of request.body.batch) expect(utf8Length(JSON.stringify(message))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES)
     const errors = schemaErrors(request.body)
-    if (errors.length > 0) throw new Error(`sent a body the schema rejects:\n${errors.slice(0, 5).join('\n')}\n${request.raw.slice(0, 1500)}`)
+    if (errors.length > 0)
+      throw new Error(`sent a body the schema rejects:\n${errors.slice(0, 5).join('\n')}\n${request.raw.slice(0, 1500)}`)
   }
 }
 
 describe('fuzz: the public calls with hostile input', () => {
-  it('never throw; good messages in the same batch are delivered; each bad one gets exactly one clear error', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 6 }), fc.nat(), async (calls, goodSeed) => {
-        const { client, transport } = makeClient()
-        const seen: Outcome[][] = []
-        const good = new Set<number>()
-        calls.forEach(({ type, input }, i) => {
-          // Interleave good calls with the hostile ones so they share batches.
-          const [goodType, goodInput] = GOOD(goodSeed + i)
-          good.add(seen.length)
-          invoke(client, goodType, goodInput, seen)
-          expect(() => invoke(client, type, input, seen)).not.toThrow()
-        })
-        await client.close({ timeout: 5000 })
-        for (const [index, outcomes] of seen.entries()) {
-          expect(outcomes, `call ${index} gets exactly one callback`).toHaveLength(1)
-          const { error } = outcomes[0]!
-          if (good.has(index)) {
-            expect(error, `good call ${index} is delivered`).toBeUndefined()
-          } else if (error) {
-            expect(error).toBeInstanceOf(AnalyticsError)
-            expect(INPUT_REASONS).toContain(error.reason)
-            // The message names the call, and is one readable line.
-            expect(error.message).toMatch(/^(identify|track|page|screen|group|alias): \S/)
-            expect(error.message).not.toMatch(/[\r\n]/)
-            expect(error.message.length).toBeLessThan(400)
+  it(
+    'never throw; good messages in the same batch are delivered; each bad one gets exactly one clear error',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 6 }), fc.nat(), async (calls, goodSeed) => {
+          const { client, transport } = makeClient()
+          const seen: Outcome[][] = []
+          const good = new Set<number>()
+          calls.forEach(({ type, input }, i) => {
+            // Interleave good calls with the hostile ones so they share batches.
+            const [goodType, goodInput] = GOOD(goodSeed + i)
+            good.add(seen.length)
+            invoke(client, goodType, goodInput, seen)
+            expect(() => invoke(client, type, input, seen)).not.toThrow()
+          })
+          await client.close({ timeout: 5000 })
+          for (const [index, outcomes] of seen.entries()) {
+            expect(outcomes, `call ${index} gets exactly one callback`).toHaveLength(1)
+            const { error } = outcomes[0]!
+            if (good.has(index)) {
+              expect(error, `good call ${index} is delivered`).toBeUndefined()
+            } else if (error) {
+              expect(error).toBeInstanceOf(AnalyticsError)
+              expect(INPUT_REASONS).toContain(error.reason)
+              // The message names the call, and is one readable line.
+              expect(error.message).toMatch(/^(identify|track|page|screen|group|alias): \S/)
+              expect(error.message).not.toMatch(/[\r\n]/)
+              expect(error.message.length).toBeLessThan(400)
+            }
           }
-        }
-        const delivered = seen.filter((outcomes) => outcomes[0]!.error === undefined).length
-        expect(transport.messages).toHaveLength(delivered)
-        expect(client.stats).toMatchObject({ delivered, failed: seen.length - delivered, queued: 0, sending: 0 })
-        expectHonestWire(transport)
-      }),
-      params(),
-    )
-  }, TIMEOUT)
+          const delivered = seen.filter((outcomes) => outcomes[0]!.error === undefined).length
+          expect(transport.messages).toHaveLength(delivered)
+          expect(client.stats).toMatchObject({ delivered, failed: seen.length - delivered, queued: 0, sending: 0 })
+          expectHonestWire(transport)
+        }),
+        params(),
+      )
+    },
+    TIMEOUT,
+  )
 
-  it('strict mode throws only AnalyticsErrors about the input, synchronously; nothing else escapes', async () => {
-    await fc.assert(
-      fc.asyncProperty(call, async ({ type, input }) => {
-        const { client, transport } = makeClient({ strict: true, flushAt: 1 })
-        let thrown: unknown
-        try {
-          ;(client[type] as (params: unknown) => void).call(client, input)
-        } catch (error) {
-          thrown = error
-        }
-        if (thrown !== undefined) {
-          expect(thrown).toBeInstanceOf(AnalyticsError)
-          expect(INPUT_REASONS).toContain((thrown as AnalyticsError).reason)
-        }
-        await client.close({ timeout: 5000 })
-        expect(transport.messages).toHaveLength(thrown === undefined ? 1 : 0)
-        expectHonestWire(transport)
-      }),
-      params(),
-    )
-  }, TIMEOUT)
+  it(
+    'strict mode throws only AnalyticsErrors about the input, synchronously; nothing else escapes',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(call, async ({ type, input }) => {
+          const { client, transport } = makeClient({ strict: true, flushAt: 1 })
+          let thrown: unknown
+          try {
+            ;(client[type] as (params: unknown) => void).call(client, input)
+          } catch (error) {
+            thrown = error
+          }
+          if (thrown !== undefined) {
+            expect(thrown).toBeInstanceOf(AnalyticsError)
+            expect(INPUT_REASONS).toContain((thrown as AnalyticsError).reason)
+          }
+          await client.close({ timeout: 5000 })
+          expect(transport.messages).toHaveLength(thrown === undefined ? 1 : 0)
+          expectHonestWire(transport)
+        }),
+        params(),
+      )
+    },
+    TIMEOUT,
+  )
 
-  it('defaultContext and integrations options: a ConfigError, or every message still validates', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(jsonish, nestedObject), fc.oneof(jsonish, nestedObject), async (defaultContext, integrations) => {
-        let made: ReturnType<typeof makeClient>
-        try {
-          made = makeClient({ defaultContext: defaultContext as never, integrations: integrations as never })
-        } catch (error) {
-          expect(error).toBeInstanceOf(ConfigError)
-          return
-        }
-        const { client, transport } = made
-        const seen: Outcome[][] = []
-        for (let i = 0; i < 6; i++) invoke(client, ...GOOD(i), seen)
-        await client.close({ timeout: 5000 })
-        expect(seen.map((outcomes) => outcomes.length)).toEqual(Array(6).fill(1))
-        // Delivered, unless the default context leaves a message no room under 32,000 bytes.
-        for (const [outcome] of seen) if (outcome!.error) expect(outcome!.error.reason).toBe('too_large')
-        expectHonestWire(transport)
-      }),
-      params(Math.ceil(RUNS / 2)),
-    )
-  }, TIMEOUT)
+  it(
+    'defaultContext and integrations options: a ConfigError, or every message still validates',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(jsonish, nestedObject), fc.oneof(jsonish, nestedObject), async (defaultContext, integrations) => {
+          let made: ReturnType<typeof makeClient>
+          try {
+            made = makeClient({ defaultContext: defaultContext as never, integrations: integrations as never })
+          } catch (error) {
+            expect(error).toBeInstanceOf(ConfigError)
+            return
+          }
+          const { client, transport } = made
+          const seen: Outcome[][] = []
+          for (let i = 0; i < 6; i++) invoke(client, ...GOOD(i), seen)
+          await client.close({ timeout: 5000 })
+          expect(seen.map((outcomes) => outcomes.length)).toEqual(Array(6).fill(1))
+          // Delivered, unless the default context leaves a message no room under 32,000 bytes.
+          for (const [outcome] of seen) if (outcome!.error) expect(outcome!.error.reason).toBe('too_large')
+          expectHonestWire(transport)
+        }),
+        params(Math.ceil(RUNS / 2)),
+      )
+    },
+    TIMEOUT,
+  )
 
-  it('byte limits hold for messages near 32,000 bytes and batches near 500,000 (multi-byte text)', async () => {
-    const char = fc.constantFrom('a', 'é', '€', '😀', '\ud800', '"', '\\', '\u0001')
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(char, fc.integer({ min: 5000, max: 33_000 })), { minLength: 1, maxLength: 40 }), async (blobs) => {
-        const { client, transport } = makeClient({ flushAt: 1000 })
-        const seen: Outcome[][] = []
-        for (const [c, bytes] of blobs) {
-          invoke(client, 'track', { userId: 'u', event: 'big', properties: { blob: c.repeat(Math.floor(bytes / utf8Length(JSON.stringify(c)))) } }, seen)
-        }
-        await client.close({ timeout: 5000 })
-        for (const outcomes of seen) {
-          expect(outcomes).toHaveLength(1)
-          if (outcomes[0]!.error) expect(outcomes[0]!.error.reason).toBe('too_large')
-        }
-        expect(transport.messages).toHaveLength(seen.filter((o) => !o[0]!.error).length)
-        expectHonestWire(transport)
-      }),
-      params(Math.ceil(RUNS / 6)),
-    )
-  }, TIMEOUT)
+  it(
+    'byte limits hold for messages near 32,000 bytes and batches near 500,000 (multi-byte text)',
+    async () => {
+      const char = fc.constantFrom('a', 'é', '€', '😀', '\ud800', '"', '\\', '\u0001')
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(char, fc.integer({ min: 5000, max: 33_000 })), { minLength: 1, maxLength: 40 }),
+          async (blobs) => {
+            const { client, transport } = makeClient({ flushAt: 1000 })
+            const seen: Outcome[][] = []
+            for (const [c, bytes] of blobs) {
+              invoke(
+                client,
+                'track',
+                { userId: 'u', event: 'big', properties: { blob: c.repeat(Math.floor(bytes / utf8Length(JSON.stringify(c)))) } },
+                seen,
+              )
+            }
+            await client.close({ timeout: 5000 })
+            for (const outcomes of seen) {
+              expect(outcomes).toHaveLength(1)
+              if (outcomes[0]!.error) expect(outcomes[0]!.error.reason).toBe('too_large')
+            }
+            expect(transport.messages).toHaveLength(seen.filter((o) => !o[0]!.error).length)
+            expectHonestWire(transport)
+          },
+        ),
+        params(Math.ceil(RUNS / 6)),
+      )
+    },
+    TIMEOUT,
+  )
 })

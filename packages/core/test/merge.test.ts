@@ -23,7 +23,9 @@ describe('mergeDeep', () => {
   })
 
   it('JSON-parsed __proto__ / constructor / prototype keys cannot pollute prototypes', () => {
-    const attacker = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"nested":{"__proto__":{"polluted":true}},"ok":1}')
+    const attacker = JSON.parse(
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"nested":{"__proto__":{"polluted":true}},"ok":1}',
+    )
     const merged = mergeDeep({ safe: true }, attacker)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect((merged as Record<string, unknown>).polluted).toBeUndefined()

@@ -5,7 +5,12 @@ import type { TransportResult } from '../src/transport.js'
 const settings: RetrySettings = { maxRetries: 3, backoff: (retry) => 1000 * 2 ** (retry - 1), maxRetryDelay: 30_000 }
 const NOW = Date.parse('2026-12-01T00:00:00Z')
 const status = (code: number, retryAfter?: string): TransportResult => ({ kind: 'response', status: code, retryAfter })
-const network = (timedOut = false, aborted = false): TransportResult => ({ kind: 'network-error', error: new Error('ECONNRESET'), timedOut, aborted })
+const network = (timedOut = false, aborted = false): TransportResult => ({
+  kind: 'network-error',
+  error: new Error('ECONNRESET'),
+  timedOut,
+  aborted,
+})
 
 // random = 1 keeps the full backoff, so delays are exact: attempt 1 -> 1000 ms.
 describe('decideAttempt: the retry table (README "Retry policy")', () => {
@@ -83,10 +88,30 @@ describe('network errors keep what fetch hides in cause', () => {
   const fetchFailed = (cause: unknown) => Object.assign(new TypeError('fetch failed'), { cause })
   const failure = (error: unknown): TransportResult => ({ kind: 'network-error', error, timedOut: false })
   it.each([
-    ['a refused connection: retried, with its code', fetchFailed(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })), 'retry', 'network error: fetch failed (ECONNREFUSED)'],
-    ['a DNS failure: retried', fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' })), 'retry', 'network error: fetch failed (ENOTFOUND)'],
-    ["undici's bad port: rejected at once", fetchFailed(new Error('bad port')), 'fail:rejected', 'network error: fetch failed (bad port) (fetch refuses it: check endpoint)'],
-    ['an unknown scheme: rejected at once', fetchFailed(new Error('unknown scheme')), 'fail:rejected', 'network error: fetch failed (unknown scheme) (fetch refuses it: check endpoint)'],
+    [
+      'a refused connection: retried, with its code',
+      fetchFailed(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })),
+      'retry',
+      'network error: fetch failed (ECONNREFUSED)',
+    ],
+    [
+      'a DNS failure: retried',
+      fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' })),
+      'retry',
+      'network error: fetch failed (ENOTFOUND)',
+    ],
+    [
+      "undici's bad port: rejected at once",
+      fetchFailed(new Error('bad port')),
+      'fail:rejected',
+      'network error: fetch failed (bad port) (fetch refuses it: check endpoint)',
+    ],
+    [
+      'an unknown scheme: rejected at once',
+      fetchFailed(new Error('unknown scheme')),
+      'fail:rejected',
+      'network error: fetch failed (unknown scheme) (fetch refuses it: check endpoint)',
+    ],
     ['an error without a cause', new Error('socket hang up'), 'retry', 'network error: socket hang up'],
     ['a thrown string', 'boom', 'retry', 'network error: boom'],
   ])('%s', (_name, error, expected, detail) => {

@@ -14,18 +14,50 @@ const settings = buildSettings
 describe('typed nested fields: rejected per message, naming the field', () => {
   it.each([
     ['identify', { userId: 'u', traits: { email: 42 } }, 'identify: "traits.email" must be a string (got number)'],
-    ['identify', { userId: 'u', traits: { createdAt: 1700000000 } }, 'identify: "traits.createdAt" must be an RFC 3339 date-time with a zone, or a Date in years 0–9999 (got number)'],
-    ['identify', { userId: 'u', traits: { createdAt: '2021-02-30T00:00:00Z' } }, 'identify: "traits.createdAt" must be an RFC 3339 date-time with a zone, or a Date in years 0–9999 (got "2021-02-30T00:00:00Z")'],
+    [
+      'identify',
+      { userId: 'u', traits: { createdAt: 1700000000 } },
+      'identify: "traits.createdAt" must be an RFC 3339 date-time with a zone, or a Date in years 0–9999 (got number)',
+    ],
+    [
+      'identify',
+      { userId: 'u', traits: { createdAt: '2021-02-30T00:00:00Z' } },
+      'identify: "traits.createdAt" must be an RFC 3339 date-time with a zone, or a Date in years 0–9999 (got "2021-02-30T00:00:00Z")',
+    ],
     ['track', { userId: 'u', event: 'e', context: { ip: 127001 } }, 'track: "context.ip" must be a string (got number)'],
-    ['track', { userId: 'u', event: 'e', context: { channel: 'tv' } }, 'track: "context.channel" must be one of "browser", "server", "mobile" (got "tv")'],
-    ['track', { userId: 'u', event: 'e', context: { page: { title: 5 }, app: { build: 7 } } }, 'track: "context.page.title" must be a string (got number)'],
-    ['track', { userId: 'u', event: 'e', context: { campaign: { source: 'x', extra: 1 }, device: { type: 'pc' } } }, 'track: "context.campaign.extra" must be a string (got number)'],
+    [
+      'track',
+      { userId: 'u', event: 'e', context: { channel: 'tv' } },
+      'track: "context.channel" must be one of "browser", "server", "mobile" (got "tv")',
+    ],
+    [
+      'track',
+      { userId: 'u', event: 'e', context: { page: { title: 5 }, app: { build: 7 } } },
+      'track: "context.page.title" must be a string (got number)',
+    ],
+    [
+      'track',
+      { userId: 'u', event: 'e', context: { campaign: { source: 'x', extra: 1 }, device: { type: 'pc' } } },
+      'track: "context.campaign.extra" must be a string (got number)',
+    ],
     ['page', { userId: 'u', properties: { url: ['https://x'] } }, 'page: "properties.url" must be a string (got array)'],
     ['group', { userId: 'u', groupId: 'g', traits: { object_type_id: 1 } }, 'group: "traits.object_type_id" must be a string (got number)'],
-    ['alias', { previousId: 'a', userId: 'b', sentAt: 'yesterday' }, 'alias: "sentAt" must be an RFC 3339 date-time with a zone, or a Date in years 0–9999 (got "yesterday")'],
+    [
+      'alias',
+      { previousId: 'a', userId: 'b', sentAt: 'yesterday' },
+      'alias: "sentAt" must be an RFC 3339 date-time with a zone, or a Date in years 0–9999 (got "yesterday")',
+    ],
     ['screen', { userId: 'u', version: Number.NaN }, 'screen: "version" must be a finite number (got NaN)'],
-    ['track', { userId: 'u', event: 'e', toJSON: () => 'x' }, 'track: "toJSON" must be absent (it would replace the message when serialized) (got function)'],
-    ['track', { userId: 'u', event: 'e', timestamp: new Date(Date.UTC(10000, 0, 1)) }, 'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got Date)'],
+    [
+      'track',
+      { userId: 'u', event: 'e', toJSON: () => 'x' },
+      'track: "toJSON" must be absent (it would replace the message when serialized) (got function)',
+    ],
+    [
+      'track',
+      { userId: 'u', event: 'e', timestamp: new Date(Date.UTC(10000, 0, 1)) },
+      'track: "timestamp" must be a valid Date or an RFC 3339 string with a zone (got Date)',
+    ],
   ] as [MessageType, Record<string, unknown>, string][])('%s %j', (type, params, message) => {
     const built = buildMessage(type, params, settings)
     expect(built).toBeInstanceOf(ValidationError)
@@ -46,7 +78,12 @@ describe('typed nested fields: rejected per message, naming the field', () => {
   })
 
   it('a throwing getter in the input is a ValidationError, not a throw', () => {
-    const params = Object.defineProperty({ event: 'e' }, 'userId', { enumerable: true, get: () => { throw new Error('nope\nsecond line') } })
+    const params = Object.defineProperty({ event: 'e' }, 'userId', {
+      enumerable: true,
+      get: () => {
+        throw new Error('nope\nsecond line')
+      },
+    })
     const built = buildMessage('track', params, settings)
     expect(built).toMatchObject({ name: 'ValidationError', message: 'track: the input could not be read (nope second line)' })
   })
@@ -64,8 +101,21 @@ describe('options that would break every message are ConfigErrors', () => {
     ['defaultContext with a BigInt', { writeKey: 'k', defaultContext: { n: 1n } }, /defaultContext cannot be serialized/],
     ['defaultContext over 32,000 bytes', { writeKey: 'k', defaultContext: { big: 'x'.repeat(32_000) } }, /no message carrying it fits/],
     ['defaultContext whose toJSON is not an object', { writeKey: 'k', defaultContext: { toJSON: () => 'x' } }, /must be an object/],
-    ['integrations that are not booleans', { writeKey: 'k', integrations: { Salesforce: 'off' } }, /integrations\."Salesforce" must be a boolean/],
-    ['a throwing getter', { writeKey: 'k', get flushAt() { throw new Error('boom') } }, /options could not be read \(boom\)/],
+    [
+      'integrations that are not booleans',
+      { writeKey: 'k', integrations: { Salesforce: 'off' } },
+      /integrations\."Salesforce" must be a boolean/,
+    ],
+    [
+      'a throwing getter',
+      {
+        writeKey: 'k',
+        get flushAt() {
+          throw new Error('boom')
+        },
+      },
+      /options could not be read \(boom\)/,
+    ],
   ])('%s', (_name, options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(ConfigError)
     expect(() => resolveOptions(options as never)).toThrow(message)

@@ -56,7 +56,8 @@ export class Analytics extends AnalyticsCore {
   private openScopes = 0
   private warnedNoWaitUntil = false
   private flushedByCaller = false
-  private readonly longLived = typeof (globalThis as { Deno?: unknown }).Deno === 'object' || typeof (globalThis as { Bun?: unknown }).Bun === 'object'
+  private readonly longLived =
+    typeof (globalThis as { Deno?: unknown }).Deno === 'object' || typeof (globalThis as { Bun?: unknown }).Bun === 'object'
 
   constructor(options: EdgeAnalyticsOptions) {
     // `this` is not usable inside super()'s arguments; the hook reaches it through this cell.
@@ -92,7 +93,8 @@ export class Analytics extends AnalyticsCore {
    * ```
    */
   bind(ctx: WaitUntilContext): RequestAnalytics {
-    if (typeof ctx?.waitUntil !== 'function') throw new TypeError('bind(ctx): ctx must have a waitUntil method (the ExecutionContext of the request)')
+    if (typeof ctx?.waitUntil !== 'function')
+      throw new TypeError('bind(ctx): ctx must have a waitUntil method (the ExecutionContext of the request)')
     let request = this.bound.get(ctx)
     if (request) return request
     request = { flush: () => this.flush() } as RequestAnalytics

@@ -53,7 +53,7 @@ export class DrainRegistry {
     } catch (error) {
       // A finished request's waitUntil throws on Cloudflare. The drain still runs as far as the
       // isolate lets it; whatever it cannot send goes with the next flush.
-      this.onError('waitUntil threw; pass the current request\'s ctx.waitUntil.bind(ctx)', error)
+      this.onError("waitUntil threw; pass the current request's ctx.waitUntil.bind(ctx)", error)
     }
   }
 

@@ -33,7 +33,8 @@ async function dispatch(path: string) {
   return { status: response.status, text }
 }
 
-const runs = (run: string) => collector.messages.filter((m) => (m.properties as { run?: string } | undefined)?.run === run || m.userId === run)
+const runs = (run: string) =>
+  collector.messages.filter((m) => (m.properties as { run?: string } | undefined)?.run === run || m.userId === run)
 
 describe('edge-runtime', () => {
   it('per-request client: the events have arrived when waitUntil settles, in one request', async () => {

@@ -67,7 +67,11 @@ function expectSmoke(result: SmokeResult, { gzip }: { gzip: boolean }) {
 
 describe('core smoke suite in real runtimes', () => {
   it('edge-runtime (Vercel Edge)', async () => {
-    const initialCode = await bundle(entry('edge-runtime-entry.ts'), { format: 'iife', conditions: ['edge-light', 'worker', 'browser'], define: define() })
+    const initialCode = await bundle(entry('edge-runtime-entry.ts'), {
+      format: 'iife',
+      conditions: ['edge-light', 'worker', 'browser'],
+      define: define(),
+    })
     const runtime = new EdgeRuntime({ initialCode })
     const response = await runtime.dispatchFetch('http://smoke/')
     const result = (await response.json()) as SmokeResult

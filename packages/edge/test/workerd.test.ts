@@ -34,7 +34,8 @@ const get = async (path: string) => {
   return { status: response.status, text: await response.text() }
 }
 
-const ofRun = (run: string) => collector.messages.filter((m) => (m.properties as { run?: string } | undefined)?.run === run || m.userId === run)
+const ofRun = (run: string) =>
+  collector.messages.filter((m) => (m.properties as { run?: string } | undefined)?.run === run || m.userId === run)
 
 describe('workerd: per-request client with waitUntil', () => {
   it('delivers every event after the response, one HTTP request per Worker request', async () => {
@@ -90,7 +91,7 @@ describe('workerd: module-scope client', () => {
     for (const run of runs) expect(ofRun(run)).toHaveLength(1)
   })
 
-  it('bind(ctx): events queued after the response by the request\'s own task are delivered', async () => {
+  it("bind(ctx): events queued after the response by the request's own task are delivered", async () => {
     expect(await get('/late?run=late&n=2')).toEqual({ status: 200, text: 'ok' })
     await collector.waitForMessages(2, { timeoutMs: 20_000 })
     expect(ofRun('late').map((m) => m.event)).toEqual(['late', 'late'])

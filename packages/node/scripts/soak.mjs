@@ -105,7 +105,9 @@ async function runSoak() {
     peakQueued = Math.max(peakQueued, analytics.stats.queued)
     const at = (Date.now() - started) / 1000
     if (at >= nextSampleAt) {
-      samples.push(`${Math.round(at)} s: RSS ${mb(rss)} MB, heap ${mb(heapUsed)} MB, queued ${analytics.stats.queued}, sending ${analytics.stats.sending}`)
+      samples.push(
+        `${Math.round(at)} s: RSS ${mb(rss)} MB, heap ${mb(heapUsed)} MB, queued ${analytics.stats.queued}, sending ${analytics.stats.sending}`,
+      )
       nextSampleAt += 5
     }
   }
@@ -120,7 +122,11 @@ async function runSoak() {
       const elapsed = (Date.now() - started) / 1000
       const due = Math.min(Math.floor(elapsed * rate), seconds * rate)
       while (calls < due) {
-        analytics.track({ userId: `user-${calls % 5000}`, event: 'Soak Event', properties: { n: calls, plan: 'Enterprise', price: 39.95, tags: ['a', 'b', 'c'] } })
+        analytics.track({
+          userId: `user-${calls % 5000}`,
+          event: 'Soak Event',
+          properties: { n: calls, plan: 'Enterprise', price: 39.95, tags: ['a', 'b', 'c'] },
+        })
         calls++
       }
       if (calls >= seconds * rate) {
@@ -164,7 +170,10 @@ async function runSoak() {
 
   const checks = [
     ['the queue never held more than maxQueueSize messages', peakQueued <= maxQueueSize],
-    [`peak RSS stayed within baseline + ${boundPerMessage} B × maxQueueSize (${mb(baseline.rss + boundPerMessage * maxQueueSize)} MB)`, peakRss - baseline.rss <= boundPerMessage * maxQueueSize],
+    [
+      `peak RSS stayed within baseline + ${boundPerMessage} B × maxQueueSize (${mb(baseline.rss + boundPerMessage * maxQueueSize)} MB)`,
+      peakRss - baseline.rss <= boundPerMessage * maxQueueSize,
+    ],
     ['every call has exactly one outcome', stats.delivered + stats.failed === calls],
     ['calls beyond the bound were refused with queue_full, not lost silently', (stats.failedByReason.queue_full ?? 0) === calls - kept],
     ['recovery delivered every message that was kept', stats.delivered === kept],

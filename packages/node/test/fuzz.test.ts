@@ -12,14 +12,37 @@ import { client, collector, expectAllValid } from './helpers/setup.js'
 const RUNS = Number(process.env.FC_RUNS ?? 25)
 const params = { numRuns: RUNS, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) }
 const TYPES: MessageType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias']
-const KEYS = ['userId', 'anonymousId', 'event', 'groupId', 'previousId', 'traits', 'properties', 'context', 'integrations',
-  'timestamp', 'messageId', 'email', 'createdAt', 'ip', 'page', 'title', 'url', 'channel', 'sentAt', '__proto__', 'constructor']
+const KEYS = [
+  'userId',
+  'anonymousId',
+  'event',
+  'groupId',
+  'previousId',
+  'traits',
+  'properties',
+  'context',
+  'integrations',
+  'timestamp',
+  'messageId',
+  'email',
+  'createdAt',
+  'ip',
+  'page',
+  'title',
+  'url',
+  'channel',
+  'sentAt',
+  '__proto__',
+  'constructor',
+]
 
 /** A JSON body as an app would receive it: any JSON, with the field names the API cares about. */
 const forwardedBody = fc
   .jsonValue({ maxDepth: 4 })
   .chain((noise) =>
-    fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'binary' }), fc.constant(noise)), { maxKeys: 6 }),
+    fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'binary' }), fc.constant(noise)), {
+      maxKeys: 6,
+    }),
   )
   .map((body) => JSON.parse(JSON.stringify(body)) as unknown)
 
@@ -29,7 +52,11 @@ const jsOnly = fc.oneof(
   fc.date({ noInvalidDate: false }),
   fc.constantFrom(NaN, Infinity, undefined, Symbol('s'), () => 1, new Uint8Array([1, 2]), '\ud800', 'x'.repeat(40_000)),
 )
-const wrongTyped = fc.record({ userId: fc.oneof(fc.string(), jsOnly), event: fc.oneof(fc.string(), jsOnly), properties: fc.oneof(fc.object(), jsOnly) })
+const wrongTyped = fc.record({
+  userId: fc.oneof(fc.string(), jsOnly),
+  event: fc.oneof(fc.string(), jsOnly),
+  properties: fc.oneof(fc.object(), jsOnly),
+})
 
 const input = fc.oneof(forwardedBody, wrongTyped, fc.anything({ maxDepth: 2, withBigInt: true, withDate: true, withTypedArray: true }))
 

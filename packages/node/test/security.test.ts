@@ -17,7 +17,8 @@ const SECRET_B64 = btoa(`${SECRET}:`)
 /** Everything the client said, as text: log lines, callback errors (with stacks) and event payloads. */
 function eavesdrop() {
   const said: string[] = []
-  const record = (...args: unknown[]) => said.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 10 }))).join(' '))
+  const record = (...args: unknown[]) =>
+    said.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 10 }))).join(' '))
   const logger = { debug: record, info: record, warn: record, error: record }
   const watch = (analytics: Analytics) => {
     for (const event of ['delivered', 'failed', 'retry', 'request'] as const) {
@@ -56,7 +57,17 @@ describe('the write key never appears in logs, errors or events (verbose on)', (
     const reflected = `upstream said no; you sent Authorization: Basic ${SECRET_B64} (key ${SECRET})`
     local.enqueueResponses({ status: 503, body: reflected }, { action: 'reset' }, { action: 'hang' }, { status: 400, body: reflected })
     const { said, logger, watch, callback } = eavesdrop()
-    const analytics = new Analytics({ writeKey: SECRET, endpoint: local.url, verbose: true, logger, flushAt: 2, maxQueueSize: 3, timeout: 200, retryBackoff: () => 5, flushOnExit: false })
+    const analytics = new Analytics({
+      writeKey: SECRET,
+      endpoint: local.url,
+      verbose: true,
+      logger,
+      flushAt: 2,
+      maxQueueSize: 3,
+      timeout: 200,
+      retryBackoff: () => 5,
+      flushOnExit: false,
+    })
     watch(analytics)
     analytics.track({ userId: 'u', event: 'one' }, callback)
     analytics.track({ userId: 'u', event: 'two' }, callback)
@@ -87,7 +98,14 @@ describe('the write key never appears in logs, errors or events (verbose on)', (
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve))
     const { port } = dead.address() as { port: number }
     await new Promise((resolve) => dead.close(resolve))
-    const analytics = new Analytics({ writeKey: SECRET, endpoint: `http://127.0.0.1:${port}`, verbose: true, maxRetries: 1, retryBackoff: () => 5, flushOnExit: false })
+    const analytics = new Analytics({
+      writeKey: SECRET,
+      endpoint: `http://127.0.0.1:${port}`,
+      verbose: true,
+      maxRetries: 1,
+      retryBackoff: () => 5,
+      flushOnExit: false,
+    })
     analytics.track({ userId: 'u', event: 'e' })
     await analytics.close({ timeout: 2000 })
     expectNoSecret(lines)
@@ -169,7 +187,10 @@ describe('header injection is refused as a ConfigError', () => {
     // Node's http server builds req.headers by assignment, so a header named __proto__ never shows
     // up there (it hits the prototype setter); the client does send it.
     const name = fc
-      .oneof(token.map((t) => `X-${t}`), fc.string({ unit: 'binary', maxLength: 12 }))
+      .oneof(
+        token.map((t) => `X-${t}`),
+        fc.string({ unit: 'binary', maxLength: 12 }),
+      )
       .filter((candidate) => candidate !== '__proto__')
     const value = fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }))
     let sent = 0
@@ -280,7 +301,12 @@ describe('plain http to anything but this machine logs a warning', () => {
     ['https://cdp-eu.customer.io/', false],
   ])('%s warns: %s', (endpoint, warns) => {
     const warnings: string[] = []
-    new Analytics({ writeKey: SECRET, endpoint, logger: { ...quietLogger, warn: (line: string) => warnings.push(line) }, flushOnExit: false })
+    new Analytics({
+      writeKey: SECRET,
+      endpoint,
+      logger: { ...quietLogger, warn: (line: string) => warnings.push(line) },
+      flushOnExit: false,
+    })
     expect(warnings.length).toBe(warns ? 1 : 0)
     if (warns) expect(warnings[0]).toMatch(/plain http.*Use https/)
     expectNoSecret(warns ? warnings : ['(no warning)'])
@@ -291,9 +317,11 @@ describe('dependencies', () => {
   it('run-time dependencies stay ky, nanoid and valibot', () => {
     const allowed = new Set(['ky', 'nanoid', 'valibot', '@cdp-analytics/core'])
     for (const manifest of ['../package.json', '../../core/package.json']) {
-      const { dependencies = {}, peerDependencies = {}, optionalDependencies = {} } = JSON.parse(
-        readFileSync(new URL(manifest, import.meta.url), 'utf8'),
-      ) as Record<string, Record<string, string> | undefined>
+      const {
+        dependencies = {},
+        peerDependencies = {},
+        optionalDependencies = {},
+      } = JSON.parse(readFileSync(new URL(manifest, import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>
       for (const name of Object.keys({ ...dependencies, ...peerDependencies, ...optionalDependencies })) expect(allowed).toContain(name)
     }
   })

@@ -71,14 +71,29 @@ describe('semantic events', () => {
   })
 
   it.each([
-    ['Device Created or Updated without a token', { type: 'track', userId: 'u', event: 'Device Created or Updated', properties: { device: { type: 'ios' } } }],
-    ['Device Created or Updated for a "web" device', { type: 'track', userId: 'u', event: 'Device Created or Updated', properties: { device: { token: 't', type: 'web' } } }],
-    ['Relationship Deleted without properties.groupId', { type: 'track', userId: 'u', event: 'Relationship Deleted', properties: { objectTypeId: 1 } }],
-    ['Relationship Deleted with a boolean objectTypeId', { type: 'track', userId: 'u', event: 'Relationship Deleted', properties: { groupId: 'g', objectTypeId: true } }],
+    [
+      'Device Created or Updated without a token',
+      { type: 'track', userId: 'u', event: 'Device Created or Updated', properties: { device: { type: 'ios' } } },
+    ],
+    [
+      'Device Created or Updated for a "web" device',
+      { type: 'track', userId: 'u', event: 'Device Created or Updated', properties: { device: { token: 't', type: 'web' } } },
+    ],
+    [
+      'Relationship Deleted without properties.groupId',
+      { type: 'track', userId: 'u', event: 'Relationship Deleted', properties: { objectTypeId: 1 } },
+    ],
+    [
+      'Relationship Deleted with a boolean objectTypeId',
+      { type: 'track', userId: 'u', event: 'Relationship Deleted', properties: { groupId: 'g', objectTypeId: true } },
+    ],
     ['Group Deleted without a top-level groupId', { type: 'track', userId: 'u', event: 'Group Deleted', properties: { groupId: 'g' } }],
     ['User Deleted for an anonymous user', { type: 'track', anonymousId: 'a', event: 'User Deleted' }],
     ['User Suppressed without type', { userId: 'u', event: 'User Suppressed' }],
-    ['Report Delivery Event with the metric "bounced"', { type: 'track', userId: 'u', event: 'Report Delivery Event', properties: { deliveryId: 'd', metric: 'bounced' } }],
+    [
+      'Report Delivery Event with the metric "bounced"',
+      { type: 'track', userId: 'u', event: 'Report Delivery Event', properties: { deliveryId: 'd', metric: 'bounced' } },
+    ],
   ])('rejects %s', (_description, message) => {
     expect(validateAgainstDef(semanticDefs[message.event]!, message)).not.toEqual([])
   })

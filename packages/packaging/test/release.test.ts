@@ -19,7 +19,8 @@ describe('releasing with changesets', () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(scratchDir(), 'release-'))
-    for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset']) cpSync(join(repoRoot, file), join(root, file), { recursive: true })
+    for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset'])
+      cpSync(join(repoRoot, file), join(root, file), { recursive: true })
     const dirs = ['packages', 'examples'].flatMap((group) => readdirSync(join(repoRoot, group)).map((name) => `${group}/${name}`))
     for (const dir of dirs.filter((d) => existsSync(join(repoRoot, d, 'package.json')))) {
       for (const file of ['package.json', 'CHANGELOG.md', 'src/version.ts']) {
@@ -39,7 +40,9 @@ describe('releasing with changesets', () => {
     const next = `${major}.${minor}.${patch! + 1}`
     for (const name of PUBLISHED) {
       expect(manifest(root, `packages/${name}/package.json`).version, name).toBe(next)
-      expect(read(root, `packages/${name}/CHANGELOG.md`)).toMatch(new RegExp(`^# @cdp-analytics/${name}\\n\\n## ${next.replaceAll('.', '\\.')}\\n`))
+      expect(read(root, `packages/${name}/CHANGELOG.md`)).toMatch(
+        new RegExp(`^# @cdp-analytics/${name}\\n\\n## ${next.replaceAll('.', '\\.')}\\n`),
+      )
     }
     expect(read(root, 'packages/node/CHANGELOG.md')).toContain('- Retries keep their order.')
     expect(privates.length).toBeGreaterThan(0)

@@ -25,7 +25,15 @@ describe.each(PUBLISHED)('the @cdp-analytics/%s tarball', (name) => {
   })
 
   it('holds README.md, LICENSE (MIT), package.json and the build, nothing from src or test', () => {
-    expect(files).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE', 'package/package.json', 'package/dist/index.js', 'package/dist/index.cjs']))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package/README.md',
+        'package/LICENSE',
+        'package/package.json',
+        'package/dist/index.js',
+        'package/dist/index.cjs',
+      ]),
+    )
     expect(files.filter((file) => /^package\/(src|test)\//.test(file))).toEqual([])
     expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4}/)
     expect(manifest.license).toBe('MIT')
@@ -52,7 +60,9 @@ describe.each(PUBLISHED)('the @cdp-analytics/%s tarball', (name) => {
     // A relative link must point at a file inside the tarball (the registry shows no other file).
     for (const link of relative) {
       const path = link.replace(/#.*$/, '')
-      expect(path.startsWith('..') ? `${link} (leaves the package)` : existsSync(join(root, path)) ? 'ok' : `${link} (not in the tarball)`).toBe('ok')
+      expect(
+        path.startsWith('..') ? `${link} (leaves the package)` : existsSync(join(root, path)) ? 'ok' : `${link} (not in the tarball)`,
+      ).toBe('ok')
     }
   })
 })

@@ -20,12 +20,12 @@ export const isNonEmptyString = (value: unknown): value is string => typeof valu
 
 const common = {
   messageId: v.optional(v.custom<string>(isNonEmptyString, 'a non-empty string')),
-  timestamp: v.optional(
-    v.custom<Date | string>(isTimestampInput, 'a valid Date or an RFC 3339 string with a zone'),
-  ),
+  timestamp: v.optional(v.custom<Date | string>(isTimestampInput, 'a valid Date or an RFC 3339 string with a zone')),
   context: optionalObject,
   // Any non-null object, as before; typed-fields.ts checks each value (as merged) is a boolean.
-  integrations: v.optional(v.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null, 'an object of booleans')),
+  integrations: v.optional(
+    v.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null, 'an object of booleans'),
+  ),
 }
 
 const person = { userId: optionalText, anonymousId: optionalText }

@@ -37,11 +37,15 @@ const boolean: Check = (value, path) => (typeof value === 'boolean' ? undefined 
 const number: Check = (value, path) =>
   typeof value === 'number' && Number.isFinite(value) ? undefined : issue(path, 'a finite number', value)
 const dateTime: Check = (value, path) =>
-  typeof value === 'string' && isRfc3339(value) ? undefined : issue(path, 'an RFC 3339 date-time with a zone, or a Date in years 0–9999', value)
+  typeof value === 'string' && isRfc3339(value)
+    ? undefined
+    : issue(path, 'an RFC 3339 date-time with a zone, or a Date in years 0–9999', value)
 const oneOf =
   (...allowed: string[]): Check =>
   (value, path) =>
-    typeof value === 'string' && allowed.includes(value) ? undefined : issue(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value)
+    typeof value === 'string' && allowed.includes(value)
+      ? undefined
+      : issue(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value)
 const strings: Check = (value, path) => {
   if (!Array.isArray(value)) return issue(path, 'an array of strings', value)
   for (let i = 0; i < value.length; i++) {
@@ -71,7 +75,13 @@ function object(shape: Shape, rest?: Check): Check {
   }
 }
 
-const contextBase = object({ active: boolean, ip: string, locale: string, userAgent: string, channel: oneOf('browser', 'server', 'mobile') })
+const contextBase = object({
+  active: boolean,
+  ip: string,
+  locale: string,
+  userAgent: string,
+  channel: oneOf('browser', 'server', 'mobile'),
+})
 const contextNonMobile = object({
   campaign: object({}, string),
   page: object({ title: string, name: string, path: string, referrer: string, search: string, url: string, keywords: strings }),
@@ -114,7 +124,10 @@ const anyObject = object({})
 const messages: Record<MessageType, Check> = {
   identify: object({ ...common, traits: object({ email: string, createdAt: dateTime }) }),
   track: object({ ...common, properties: anyObject }),
-  page: object({ ...common, properties: object({ title: string, category: string, url: string, referrer: string, path: string, search: string }) }),
+  page: object({
+    ...common,
+    properties: object({ title: string, category: string, url: string, referrer: string, path: string, search: string }),
+  }),
   screen: object({ ...common, properties: anyObject }),
   group: object({ ...common, traits: object({ object_type_id: string }) }),
   alias: object(common),

@@ -52,7 +52,9 @@ export class GatedTransport implements Transport {
         this.active--
         resolve(result)
       }
-      request.signal.addEventListener('abort', () => finish({ kind: 'network-error', error: new Error('aborted'), timedOut: false, aborted: true }))
+      request.signal.addEventListener('abort', () =>
+        finish({ kind: 'network-error', error: new Error('aborted'), timedOut: false, aborted: true }),
+      )
       this.waiting.push((status) => finish({ kind: 'response', status }))
     })
   }

@@ -20,5 +20,6 @@ export function schemaErrors(body: unknown): string[] {
 /** Throws with the schema's errors when a body is invalid. */
 export function expectValidBody(body: unknown): void {
   const errors = schemaErrors(body)
-  if (errors.length > 0) throw new Error(`body does not validate against batch.schema.json:\n${errors.join('\n')}\n${JSON.stringify(body).slice(0, 2000)}`)
+  if (errors.length > 0)
+    throw new Error(`body does not validate against batch.schema.json:\n${errors.join('\n')}\n${JSON.stringify(body).slice(0, 2000)}`)
 }

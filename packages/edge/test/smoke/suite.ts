@@ -63,7 +63,9 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
     await analytics.flush()
     const [result] = await settled
     const { retries, requests, delivered } = analytics.stats
-    return !result!.error && retries === 2 && requests === 3 && delivered === 1 ? true : `error=${result!.error?.message} stats=${JSON.stringify(analytics.stats)}`
+    return !result!.error && retries === 2 && requests === 3 && delivered === 1
+      ? true
+      : `error=${result!.error?.message} stats=${JSON.stringify(analytics.stats)}`
   })
 
   // ... and the fourth 400.
@@ -73,7 +75,9 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
     analytics.track({ userId: 'smoke', event: 'rejected' }, callback)
     await analytics.flush()
     const [result] = await settled
-    return result!.error?.reason === 'rejected' && analytics.stats.requests === 1 ? true : `reason=${result!.error?.reason} requests=${analytics.stats.requests}`
+    return result!.error?.reason === 'rejected' && analytics.stats.requests === 1
+      ? true
+      : `reason=${result!.error?.reason} requests=${analytics.stats.requests}`
   })
 
   await check('six calls in one request, callbacks after delivery', async () => {
@@ -81,7 +85,10 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
     const { callback, settled } = outcomes(6)
     analytics.identify({ userId: 'smoke', traits: { name: 'Cool Person', email: 'cool.person@example.com', plan: 'Enterprise' } }, callback)
     analytics.track({ userId: 'smoke', event: 'added_to_cart', properties: { product: 'shoes', price: 39.95 } }, callback)
-    analytics.page({ userId: 'smoke', name: 'Customer.io CDP', category: 'Docs', properties: { url: 'https://customer.io/cdp/' } }, callback)
+    analytics.page(
+      { userId: 'smoke', name: 'Customer.io CDP', category: 'Docs', properties: { url: 'https://customer.io/cdp/' } },
+      callback,
+    )
     analytics.screen({ userId: 'smoke', name: 'Home' }, callback)
     analytics.group({ userId: 'smoke', groupId: '56', objectTypeId: '1', traits: { name: 'Acme' } }, callback)
     analytics.alias({ previousId: 'smoke-anon', userId: 'smoke' }, callback)
@@ -101,7 +108,8 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
     analytics.track({ userId: 'smoke', event: 'big int', properties: { n: BigInt(1) } }, callback)
     const [invalid, unserializable] = await settled
     await analytics.flush()
-    if (!(invalid!.error instanceof ValidationError) || !invalid!.error.message.includes('track: "event" is required')) return `invalid: ${invalid!.error?.message}`
+    if (!(invalid!.error instanceof ValidationError) || !invalid!.error.message.includes('track: "event" is required'))
+      return `invalid: ${invalid!.error?.message}`
     if (!(unserializable!.error instanceof SerializationError)) return `unserializable: ${unserializable!.error?.message}`
     return analytics.stats.requests === 0 ? true : `requests=${analytics.stats.requests}`
   })
@@ -130,7 +138,10 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
   })
 
   await check('the core with timers flushes on flushInterval by itself', async () => {
-    const core = new AnalyticsCore({ ...base, flushInterval: 20 }, { transport: createFetchTransport(), library: { name: 'smoke', version: '0' } })
+    const core = new AnalyticsCore(
+      { ...base, flushInterval: 20 },
+      { transport: createFetchTransport(), library: { name: 'smoke', version: '0' } },
+    )
     const { callback, settled } = outcomes(1)
     core.track({ userId: 'smoke', event: 'interval' }, callback)
     const [result] = await settled // no flush(): only the interval timer sends it
@@ -144,7 +155,9 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
     const { callback, settled } = outcomes(1)
     analytics.track({ userId: 'smoke', event: 'after_close' }, callback)
     const [result] = await settled
-    return result!.error instanceof ClosedError && analytics.stats.delivered === 1 ? true : `${result!.error?.message} ${JSON.stringify(analytics.stats)}`
+    return result!.error instanceof ClosedError && analytics.stats.delivered === 1
+      ? true
+      : `${result!.error?.message} ${JSON.stringify(analytics.stats)}`
   })
 
   await check('close({ timeout }) cuts retries to a dead endpoint short', async () => {
@@ -158,7 +171,12 @@ export async function runSmoke(config: SmokeConfig): Promise<SmokeResult> {
 
   await check('merging user data cannot pollute prototypes', async () => {
     const analytics = new Analytics({ ...base, defaultContext: { app: { name: 'smoke' } } })
-    analytics.track({ userId: 'smoke', event: 'proto', properties: JSON.parse('{"__proto__":{"polluted":true}}'), context: JSON.parse('{"__proto__":{"polluted":true}}') })
+    analytics.track({
+      userId: 'smoke',
+      event: 'proto',
+      properties: JSON.parse('{"__proto__":{"polluted":true}}'),
+      context: JSON.parse('{"__proto__":{"polluted":true}}'),
+    })
     await analytics.flush()
     return ({} as { polluted?: boolean }).polluted === undefined ? true : 'Object.prototype polluted'
   })

@@ -5,14 +5,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { acceptedMessages, countDuplicates, describeRecords, isAccepted } from './records.js'
 import { answeredStatus, checkPlan, planAnswer, sendAnswer, type Answer } from './respond.js'
-import type {
-  BatchMessage,
-  Collector,
-  CollectorOptions,
-  RecordedRequest,
-  ResponsePlan,
-  WaitOptions,
-} from './types.js'
+import type { BatchMessage, Collector, CollectorOptions, RecordedRequest, ResponsePlan, WaitOptions } from './types.js'
 import { judgeBatchRequest, type Verdict } from './verdict.js'
 import { Waiters } from './waiters.js'
 
@@ -131,9 +124,7 @@ class LocalCollector implements Collector {
   }
 
   waitForRequests(count: number, { timeoutMs = DEFAULT_WAIT_MS }: WaitOptions = {}): Promise<RecordedRequest[]> {
-    return this.waitFor(`waitForRequests(${count})`, timeoutMs, () =>
-      this.records.length >= count ? this.requests : undefined,
-    )
+    return this.waitFor(`waitForRequests(${count})`, timeoutMs, () => (this.records.length >= count ? this.requests : undefined))
   }
 
   duplicateMessageIds(): Map<string, number> {
@@ -159,11 +150,7 @@ class LocalCollector implements Collector {
 
   private waitFor<T>(name: string, timeoutMs: number, ready: () => T | undefined): Promise<T> {
     if (this.closing) return Promise.reject(new Error(`${name}: the collector is closed`))
-    return this.waiters.wait(
-      ready,
-      timeoutMs,
-      (reason) => `${name} at ${this.url}: ${reason}. ${describeRecords(this.records)}`,
-    )
+    return this.waiters.wait(ready, timeoutMs, (reason) => `${name} at ${this.url}: ${reason}. ${describeRecords(this.records)}`)
   }
 
   /** Runs `run` after `ms` on a timer that close() cancels; at once when `ms` is 0. */

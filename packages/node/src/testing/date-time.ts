@@ -28,11 +28,5 @@ export function isRfc3339DateTime(value: string): boolean {
   const month = n('month')
   const day = n('day')
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false
-  return (
-    n('hour') <= 23 &&
-    n('minute') <= 59 &&
-    n('second') <= 59 &&
-    n('offsetHour') <= 23 &&
-    n('offsetMinute') <= 59
-  )
+  return n('hour') <= 23 && n('minute') <= 59 && n('second') <= 59 && n('offsetHour') <= 23 && n('offsetMinute') <= 59
 }

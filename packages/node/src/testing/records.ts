@@ -2,8 +2,7 @@
 // readable summary for wait timeouts.
 import type { BatchMessage, RecordedRequest } from './types.js'
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 export const isAccepted = (record: RecordedRequest): boolean => record.status >= 200 && record.status < 300
 

@@ -1,12 +1,6 @@
 // Turns a verdict plus an optional scripted plan into an answer, and acts the answer out on the wire,
 // including the failure modes an SDK's transport must survive (resets, hangs, truncated responses).
-import {
-  STATUS_CODES,
-  validateHeaderName,
-  validateHeaderValue,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http'
+import { STATUS_CODES, validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { ResponseAction, ResponsePlan } from './types.js'
 
 export interface Answer {

@@ -8,14 +8,10 @@ import { formatIssues } from './format-issues.js'
 
 // JSON Schema `type: "object"` excludes arrays and null, but valibot's object and record schemas
 // accept arrays. The guard has to run first: those schemas hand later pipe items a fresh plain object.
-const isJsonObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isJsonObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function objectGuard<TSchema extends v.GenericSchema>(schema: TSchema) {
-  const guard = v.custom<v.InferInput<TSchema>>(
-    isJsonObject,
-    (issue) => `expected Object, received ${issue.received}`,
-  )
+  const guard = v.custom<v.InferInput<TSchema>>(isJsonObject, (issue) => `expected Object, received ${issue.received}`)
   return v.pipe(guard, schema)
 }
 
@@ -28,10 +24,7 @@ const jsonRecord = <TValue extends v.GenericSchema>(value: TValue) => objectGuar
 const str = v.optional(v.string())
 const bool = v.optional(v.boolean())
 const dateTime = v.optional(
-  v.pipe(
-    v.string(),
-    v.check(isRfc3339DateTime, 'expected an RFC 3339 date-time such as "2024-05-01T09:30:00Z" (§11)'),
-  ),
+  v.pipe(v.string(), v.check(isRfc3339DateTime, 'expected an RFC 3339 date-time such as "2024-05-01T09:30:00Z" (§11)')),
 )
 const anyObject = v.optional(jsonObject({}))
 
@@ -98,10 +91,7 @@ const commonFields = {
 
 /** JSON Schema `anyOf: [{required: [a]}, {required: [b]}, ...]`: presence only, typing is separate. */
 function requireOneOf<TMessage extends Record<string, unknown>>(...keys: string[]) {
-  return v.check<TMessage, string>(
-    (message) => keys.some((key) => message[key] !== undefined),
-    `requires ${keys.join(' or ')}`,
-  )
+  return v.check<TMessage, string>((message) => keys.some((key) => message[key] !== undefined), `requires ${keys.join(' or ')}`)
 }
 
 const personIds = { userId: str, anonymousId: str }

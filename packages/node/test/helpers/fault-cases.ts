@@ -108,7 +108,10 @@ export const FAULT_CASES: FaultCase[] = [
   {
     ...retriedStatus(502),
     name: '502 with an HTML body (a proxy)',
-    fault: { kind: 'plan', plan: () => ({ status: 502, body: '<html><body>Bad Gateway</body></html>', headers: { 'content-type': 'text/html' } }) },
+    fault: {
+      kind: 'plan',
+      plan: () => ({ status: 502, body: '<html><body>Bad Gateway</body></html>', headers: { 'content-type': 'text/html' } }),
+    },
     says: /HTTP 502: <html><body>Bad Gateway/,
     does: `${RETRIED}; the body's start is kept for the message`,
   },

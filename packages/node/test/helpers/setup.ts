@@ -24,7 +24,14 @@ export const quietLogger = { debug() {}, info() {}, warn() {}, error() {} }
 
 /** A Node client aimed at `endpoint`, with fast retries, closed after the test. */
 export function client(endpoint: string, options: Partial<NodeAnalyticsOptions> = {}): Analytics {
-  const analytics = new Analytics({ writeKey: WRITE_KEY, endpoint, retryBackoff: () => 20, logger: quietLogger, flushOnExit: false, ...options })
+  const analytics = new Analytics({
+    writeKey: WRITE_KEY,
+    endpoint,
+    retryBackoff: () => 20,
+    logger: quietLogger,
+    flushOnExit: false,
+    ...options,
+  })
   open.clients.push(analytics)
   return analytics
 }
