@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The whole test suite: turbo builds what each package needs and runs every package's vitest
-// suite on the Node that runs this script; then the core and node suites run again on each other
+// The whole test suite: Biome checks lint and formatting of the whole repository; turbo builds
+// what each package needs and runs every package's vitest suite on the Node that runs this script,
+// then tsc checks every package's types; then the core and node suites run again on each other
 // supported Node line (the registry's `node` package through npx, downloaded once per version and
 // cached). Each run writes a JSON report, and this script adds them all up into the one line CI
 // reads: `N passed, N failed` (with `, N skipped` when any were skipped), after one line per runtime.
@@ -54,6 +55,10 @@ const add = (total, counts) => {
 }
 const summary = ({ passed, failed, skipped }) => `passed ${passed}, failed ${failed}${skipped ? `, skipped ${skipped}` : ''}`
 
+// 0. One linter and formatter for the whole repository: Biome, in check-only mode (`pnpm format` fixes).
+const biome = spawnSync(join(root, 'node_modules/.bin/biome'), ['ci', '--colors=off', '.'], { cwd: root, stdio: 'inherit' })
+const lint = { passed: biome.status === 0 ? 1 : 0, failed: biome.status === 0 ? 0 : 1, skipped: 0 }
+
 // 1. Every package, on this Node, through turbo (which builds first).
 const packages = testedPackages()
 for (const dir of packages) rmSync(join(dir, REPORT), { force: true })
@@ -64,11 +69,23 @@ const turbo = spawnSync(
   { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } },
 )
 
-const runtimes = []
+const runtimes = [{ label: 'Biome lint + format of the whole repository', counts: lint }]
 const base = { passed: 0, failed: 0, skipped: 0 }
 for (const dir of packages) add(base, countReport(join(dir, REPORT), dir))
 if (turbo.status !== 0 && base.failed === 0) base.failed = 1 // turbo failed outside any test (a build, a crash)
 runtimes.push({ label: `Node ${process.versions.node}, every package`, counts: base })
+
+// 1b. The type checker over every package that has a typecheck script (tests included where the
+// package's tsconfig includes them): vitest strips types, so only tsc catches a wrong one.
+const typecheck = spawnSync(join(root, 'node_modules/.bin/turbo'), ['run', 'typecheck', '--concurrency=2', '--output-logs=errors-only'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+})
+runtimes.push({
+  label: 'tsc of every package',
+  counts: { passed: typecheck.status === 0 ? 1 : 0, failed: typecheck.status === 0 ? 0 : 1, skipped: 0 },
+})
 
 // 2. The core and node suites again on each other Node line, on what turbo just built.
 const reports = mkdtempSync(join(tmpdir(), 'cdp-analytics-reports-'))
