@@ -10,6 +10,7 @@ import { Emitter } from './emitter.js'
 import { AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
 import { buildMessage, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
+import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
 import { serializeMessage } from './serialize.js'
 import type { Transport } from './transport.js'
@@ -112,8 +113,11 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
       generateId: options.generateId ?? (() => nanoid()),
       now: options.now ?? (() => new Date()),
     }
-    const delivery = this.deliveryContext(options.transport ?? runtime.transport)
+    const gate = new RateGate()
+    const delivery = { ...this.deliveryContext(options.transport ?? runtime.transport), gate }
     this.scheduler = new Scheduler(this.settings, {
+      gate,
+      resumeTimers: this.timers,
       deliver: (batch) => this.deliver(batch, delivery),
       settle: (batch, error) => this.settleBatch(batch, error),
       timers: runtime.intervalFlush === false ? undefined : this.timers,

@@ -4,7 +4,8 @@
  */
 import type { Batch } from './batch.js'
 import { DeliveryError } from './errors.js'
-import { decideAttempt, type RetrySettings } from './retry-policy.js'
+import type { RateGate } from './rate-gate.js'
+import { clientWidePause, decideAttempt, type RetrySettings } from './retry-policy.js'
 import type { Transport, TransportResult } from './transport.js'
 import type { TimerHost } from './types.js'
 
@@ -43,10 +44,16 @@ export interface DeliveryContext {
   settle: (batch: Batch, error: DeliveryError | undefined) => void
   /** Text never to repeat in errors or events (the write key and its Basic encoding). */
   secrets?: readonly string[]
+  /** The client-wide rate-limit pause, shared by every batch of the client. */
+  gate?: RateGate
 }
 
 export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<void> {
   for (let attempt = 1; ; attempt++) {
+    // A rate limit another batch met holds this attempt too (the pause may grow while waiting).
+    for (let wait = ctx.gate?.remaining() ?? 0; wait > 0 && !ctx.signal.aborted; wait = ctx.gate!.remaining()) {
+      await sleep(wait, ctx.signal, ctx.timers)
+    }
     if (ctx.signal.aborted) {
       return ctx.settle(batch, deadlineError(attempt - 1))
     }
@@ -71,6 +78,7 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<
       const cause = result.kind === 'network-error' ? { cause: result.error } : undefined
       return ctx.settle(batch, new DeliveryError(message, outcome.reason, status, attempt, cause))
     }
+    ctx.gate?.pause(clientWidePause(result, outcome))
     ctx.onRetry({ attempt, delay: outcome.delay, reason: outcome.detail, messageCount: batch.count })
     await sleep(outcome.delay, ctx.signal, ctx.timers)
   }

@@ -114,6 +114,17 @@ export function decideAttempt(
 }
 
 /**
+ * How long a failed attempt pauses the whole client, not just its own batch: a 429 always (by its
+ * `Retry-After`, or else by the backoff), a 503 only when it names a `Retry-After`. 0 otherwise.
+ */
+export function clientWidePause(result: TransportResult, outcome: AttemptOutcome): number {
+  if (outcome.action !== 'retry' || result.kind !== 'response') return 0
+  if (result.status === 429) return outcome.delay
+  if (result.status === 503 && parseRetryAfter(result.retryAfter, 0) !== undefined) return outcome.delay
+  return 0
+}
+
+/**
  * A network error as one line, with what fetch hides in `cause` ("fetch failed" alone says
  * nothing): its code, or else its message. `permanent` when no retry can fix it.
  */

@@ -13,6 +13,7 @@ import { Batch, type QueuedMessage } from './batch.js'
 import { requestIsDue, takeCount } from './batch-policy.js'
 import { deadlineError } from './deliver.js'
 import { DeliveryError, QueueFullError } from './errors.js'
+import type { RateGate } from './rate-gate.js'
 import type { CancelTimer, TimerHost } from './types.js'
 
 export interface SchedulerLimits {
@@ -34,6 +35,9 @@ export interface SchedulerHooks {
   timers: TimerHost | undefined
   /** False: reaching `flushAt` starts nothing; the adapter flushes (the edge drains on waitUntil). */
   flushOnCount?: boolean
+  /** While it holds (a rate limit), no batch starts; `resumeTimers` wakes the queue when it lifts. */
+  gate?: RateGate
+  resumeTimers?: TimerHost
 }
 
 interface FlushWaiter {
@@ -53,6 +57,7 @@ export class Scheduler {
   private readonly inFlight = new Set<Batch>()
   private readonly flushWaiters: FlushWaiter[] = []
   private cancelTimer: CancelTimer | undefined
+  private cancelResume: CancelTimer | undefined
   private flushing: Promise<void> | undefined
   private addedSinceFlush = false
   private readonly policy: { flushAt: number; maxBatchSize: number; maxBatchBytes: number }
@@ -125,6 +130,8 @@ export class Scheduler {
   stopTimer(): void {
     this.cancelTimer?.()
     this.cancelTimer = undefined
+    this.cancelResume?.()
+    this.cancelResume = undefined
   }
 
   /** Arms the `flushInterval` timer for the messages waiting now. */
@@ -140,9 +147,11 @@ export class Scheduler {
     }, this.limits.flushInterval)
   }
 
-  /** Starts requests while a slot is free and the queue calls for one. */
+  /** Starts requests while a slot is free, the queue calls for one and no rate limit holds. */
   private pump(): void {
     const { policy } = this
+    const paused = this.hooks.gate?.remaining() ?? 0
+    if (paused > 0) return this.resumeAfter(paused)
     while (
       this.inFlight.size < this.limits.maxInFlight &&
       requestIsDue(this.queuedMessages, this.queuedBytes, this.taken < this.dueUntil, policy)
@@ -152,6 +161,16 @@ export class Scheduler {
       void this.send(batch)
     }
     if (this.queuedMessages === 0) this.stopTimer()
+  }
+
+  /** Pumps again once a rate-limit pause lifts (one timer at a time). */
+  private resumeAfter(ms: number): void {
+    const timers = this.hooks.resumeTimers
+    if (!timers || this.cancelResume || this.queuedMessages === 0) return
+    this.cancelResume = timers(() => {
+      this.cancelResume = undefined
+      this.pump()
+    }, ms)
   }
 
   /** Cuts the next `count` waiting messages into a batch. */

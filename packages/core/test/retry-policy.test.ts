@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideAttempt, parseRetryAfter, type RetrySettings } from '../src/retry-policy.js'
+import { clientWidePause, decideAttempt, parseRetryAfter, type RetrySettings } from '../src/retry-policy.js'
 import type { TransportResult } from '../src/transport.js'
 
 const settings: RetrySettings = { maxRetries: 3, backoff: (retry) => 1000 * 2 ** (retry - 1), maxRetryDelay: 30_000 }
@@ -134,5 +134,20 @@ describe('parseRetryAfter', () => {
     ['not a date', undefined],
   ])('%j -> %j', (value, expected) => {
     expect(parseRetryAfter(value, NOW)).toBe(expected)
+  })
+})
+
+describe('clientWidePause: which failures hold every request of the client', () => {
+  it.each([
+    ['429 Retry-After: 7', status(429, '7'), 7000],
+    ['429 without Retry-After: its backoff', status(429), 1000],
+    ['503 Retry-After: 2', status(503, '2'), 2000],
+    ['503 without Retry-After: that batch only', status(503), 0],
+    ['500 Retry-After: 2: that batch only', status(500, '2'), 0],
+    ['a network error', network(), 0],
+    ['200', status(200), 0],
+    ['400', status(400), 0],
+  ])('%s -> %i ms', (_name, result, pause) => {
+    expect(clientWidePause(result, decideAttempt(result, 1, settings, NOW, 1))).toBe(pause)
   })
 })
