@@ -6,3 +6,22 @@ export type { EdgeTransportOptions } from './transport.js'
 export type { WaitUntil, WaitUntilContext } from './wait-until.js'
 export { VERSION } from './version.js'
 export * from '@cdp-analytics/core'
+export {
+  createQueueConsumer,
+  createQueueTransport,
+  MAX_QUEUE_MESSAGE_BYTES,
+  MAX_QUEUE_SEND_BYTES,
+  MAX_QUEUE_SEND_COUNT,
+  splitForQueue,
+} from './queue.js'
+export type {
+  QueueBatch,
+  QueueConsumerOptions,
+  QueuedBatch,
+  QueueHandler,
+  QueueMessage,
+  QueueProducer,
+  QueueRejection,
+  QueueSendRequest,
+  QueueTransportOptions,
+} from './queue.js'

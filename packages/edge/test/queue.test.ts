@@ -1,0 +1,146 @@
+// The Queue producer's splitting and the consumer's per-message decisions, in Node with fakes
+// (test/queues.test.ts runs both in workerd with real Queues).
+import { describe, expect, it } from 'vitest'
+import {
+  createQueueConsumer,
+  MAX_QUEUE_MESSAGE_BYTES,
+  MAX_QUEUE_SEND_BYTES,
+  MAX_QUEUE_SEND_COUNT,
+  type Message,
+  type QueueMessage,
+  type QueueRejection,
+  splitForQueue,
+  type TransportResult,
+} from '../src/index.js'
+
+const message = (i: number, pad = 0) =>
+  ({ type: 'track', event: 'e', userId: 'u', messageId: `m${i}`, properties: { pad: 'x'.repeat(pad) } }) as unknown as Message
+
+describe('splitForQueue', () => {
+  const cases = [
+    { name: 'two small messages: one Queue message, one call', count: 2, pad: 0, calls: 1, queueMessages: 1 },
+    { name: '300 of 4 KB: Queue messages under 128 KB, calls under 256 KB', count: 300, pad: 4000, calls: 6, queueMessages: 11 },
+    { name: '150 of 31 KB: 3 per Queue message', count: 150, pad: 31_000, calls: 25, queueMessages: 50 },
+  ]
+  for (const { name, count, pad, calls, queueMessages } of cases) {
+    it(name, () => {
+      const messages = Array.from({ length: count }, (_, i) => message(i, pad))
+      const split = splitForQueue(messages)
+      expect(split).toHaveLength(calls)
+      expect(split.flat()).toHaveLength(queueMessages)
+      for (const call of split) {
+        expect(call.length).toBeLessThanOrEqual(MAX_QUEUE_SEND_COUNT)
+        const sizes = call.map((request) => JSON.stringify(request.body).length)
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_QUEUE_MESSAGE_BYTES)
+        expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_QUEUE_SEND_BYTES)
+      }
+      // Every message once, in order, unchanged.
+      expect(split.flat().flatMap((request) => request.body.batch)).toEqual(messages)
+    })
+  }
+})
+
+/** A transport that records each body and answers `result`. */
+function recording(result: TransportResult) {
+  const bodies: string[] = []
+  const transport = {
+    send: async (request: { body: unknown }): Promise<TransportResult> => {
+      bodies.push(request.body as string)
+      return result
+    },
+  }
+  return { bodies, transport }
+}
+
+/** A Queue message that records what the consumer did with it. */
+function queueMessage(body: unknown, attempts = 1) {
+  const done: { action?: 'ack' | 'retry'; delaySeconds?: number } = {}
+  const msg: QueueMessage = {
+    id: crypto.randomUUID(),
+    timestamp: new Date(),
+    body,
+    attempts,
+    ack: () => Object.assign(done, { action: 'ack' }),
+    retry: (options) => Object.assign(done, { action: 'retry', delaySeconds: options?.delaySeconds }),
+  }
+  return { msg, done }
+}
+
+describe('createQueueConsumer: what each answer does to the Queue messages', () => {
+  const network = { kind: 'network-error', error: new TypeError('fetch failed'), timedOut: false } as const
+  const cases: { result: TransportResult; attempts?: number; action: 'ack' | 'retry'; delaySeconds?: number; rejected?: boolean }[] = [
+    { result: { kind: 'response', status: 200 }, action: 'ack' },
+    { result: { kind: 'response', status: 503 }, action: 'retry', delaySeconds: 1 },
+    { result: { kind: 'response', status: 503 }, attempts: 4, action: 'retry', delaySeconds: 8 }, // 1 s doubling, with jitter
+    { result: { kind: 'response', status: 429, retryAfter: '30' }, action: 'retry', delaySeconds: 30 },
+    { result: { kind: 'response', status: 429, retryAfter: '99999' }, action: 'retry', delaySeconds: 300 }, // maxRetryDelay
+    { result: network, action: 'retry', delaySeconds: 1 },
+    { result: { kind: 'response', status: 400, detail: 'bad' }, action: 'ack', rejected: true },
+    { result: { kind: 'response', status: 413 }, action: 'ack', rejected: true },
+    { result: { kind: 'response', status: 401 }, action: 'retry', delaySeconds: 300 },
+    { result: { kind: 'response', status: 301 }, action: 'retry', delaySeconds: 300 },
+  ]
+  for (const { result, attempts = 1, action, delaySeconds, rejected = false } of cases) {
+    const label =
+      result.kind === 'response' ? `HTTP ${result.status}${result.retryAfter ? ` Retry-After ${result.retryAfter}` : ''}` : 'network error'
+    it(`${label}, attempt ${attempts}: ${action}${delaySeconds === undefined ? '' : ` ≤ ${delaySeconds} s`}${rejected ? ', onRejected' : ''}`, async () => {
+      const reported: QueueRejection[] = []
+      const { bodies, transport } = recording(result)
+      const handler = createQueueConsumer({
+        writeKey: 'a-write-key-for-tests',
+        transport,
+        onRejected: (rejection) => void reported.push(rejection),
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      })
+      const queued = [0, 1, 2].map((i) => queueMessage({ v: 1, batch: [message(2 * i), message(2 * i + 1)] }, attempts))
+      await handler({ queue: 'q', messages: queued.map((q) => q.msg) }, {})
+      expect(bodies).toHaveLength(1) // one API request for the whole Queue batch
+      expect((JSON.parse(bodies[0]!) as { batch: Message[] }).batch.map((m) => m.messageId)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5'])
+      for (const { done } of queued) {
+        expect(done.action).toBe(action)
+        if (delaySeconds !== undefined) {
+          expect(done.delaySeconds).toBeLessThanOrEqual(delaySeconds)
+          expect(done.delaySeconds).toBeGreaterThanOrEqual(Math.ceil(delaySeconds / 2))
+        }
+      }
+      expect(reported).toHaveLength(rejected ? 1 : 0)
+      if (rejected) expect(reported[0]!.messages).toHaveLength(6)
+    })
+  }
+
+  it('packs Queue messages into requests of at most 500,000 bytes without splitting one', async () => {
+    const { bodies, transport } = recording({ kind: 'response', status: 200 })
+    const handler = createQueueConsumer({
+      writeKey: 'a-write-key-for-tests',
+      transport,
+    })
+    // 40 Queue messages of 3 × 31 KB: 3.7 MB in all.
+    const queued = Array.from({ length: 40 }, (_, q) => queueMessage({ v: 1, batch: [0, 1, 2].map((i) => message(q * 3 + i, 31_000)) }))
+    await handler({ queue: 'q', messages: queued.map((q) => q.msg) }, {})
+    expect(bodies.length).toBe(8) // 5 Queue messages (≈ 465 kB) per request
+    expect(bodies.every((body) => new TextEncoder().encode(body).length <= 500_000)).toBe(true)
+    const ids = bodies.flatMap((body) => (JSON.parse(body) as { batch: Message[] }).batch.map((m) => m.messageId))
+    expect(ids).toEqual(Array.from({ length: 120 }, (_, i) => `m${i}`))
+    expect(queued.every(({ done }) => done.action === 'ack')).toBe(true)
+  })
+
+  it('acknowledges and reports what is not a message of the producer, and sends the rest', async () => {
+    const reported: QueueRejection[] = []
+    const { bodies, transport } = recording({ kind: 'response', status: 200 })
+    const handler = createQueueConsumer({
+      writeKey: 'a-write-key-for-tests',
+      transport,
+      onRejected: (rejection) => void reported.push(rejection),
+    })
+    const foreign = queueMessage('hello')
+    const mixed = queueMessage({ v: 1, batch: [message(1), { no: 'id' }, message(2, 40_000)] })
+    await handler({ queue: 'q', messages: [foreign.msg, mixed.msg] }, {})
+    expect(foreign.done.action).toBe('ack')
+    expect(mixed.done.action).toBe('ack')
+    expect(reported.map((r) => [r.reason, r.messages.length])).toEqual([
+      ['malformed', 1],
+      ['malformed', 2],
+    ])
+    expect((JSON.parse(bodies[0]!) as { batch: Message[] }).batch.map((m) => m.messageId)).toEqual(['m1'])
+  })
+})

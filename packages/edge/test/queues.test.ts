@@ -1,0 +1,181 @@
+// Delivery through Cloudflare Queues in workerd (Miniflare, real Queues, `cf: false`): a producer
+// Worker puts events into a Queue with createQueueTransport, a consumer Worker sends them to the
+// local collector with createQueueConsumer over real HTTP.
+import { type Collector, startCollector } from '@cdp-analytics/node/testing'
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { QueueRejection } from '../src/index.js'
+import { bundle } from './helpers/bundle.js'
+
+const WRITE_KEY = 'queue-consumer-write-key'
+/** The consumer's batch settings: full batches of 100, or whatever waited 0.2 s. */
+const CONSUMER = { maxBatchSize: 100, maxBatchTimeout: 0.2, maxRetries: 10, deadLetterQueue: 'cdp-events-dlq' }
+let collector: Collector
+let mf: Miniflare
+
+beforeAll(async () => {
+  collector = await startCollector({ writeKey: WRITE_KEY })
+  const [producer, consumer] = await Promise.all(
+    ['queue-producer.ts', 'queue-consumer.ts'].map((file) => bundle(new URL(`./fixtures/${file}`, import.meta.url).pathname)),
+  )
+  mf = new Miniflare({
+    cf: false,
+    compatibilityDate: '2025-09-01',
+    workers: [
+      { name: 'producer', modules: true, script: producer!, queueProducers: { CDP_QUEUE: { queueName: 'cdp-events' } } },
+      {
+        name: 'consumer',
+        modules: true,
+        script: consumer!,
+        bindings: { CDP_WRITE_KEY: WRITE_KEY, CDP_ENDPOINT: collector.url },
+        kvNamespaces: ['REJECTED'],
+        queueConsumers: { 'cdp-events': CONSUMER },
+      },
+    ],
+  })
+  await mf.ready
+})
+
+afterAll(async () => {
+  await mf?.dispose()
+  await collector?.close()
+})
+
+beforeEach(() => collector.reset())
+
+const invoke = async (path: string) => {
+  const response = await mf.dispatchFetch(`http://producer${path}`)
+  return { status: response.status, text: await response.text() }
+}
+
+/** `count` invocations, `concurrency` at a time. */
+async function invokeMany(count: number, path: (i: number) => string, concurrency = 25): Promise<void> {
+  for (let start = 0; start < count; start += concurrency) {
+    const responses = await Promise.all(Array.from({ length: Math.min(concurrency, count - start) }, (_, k) => invoke(path(start + k))))
+    expect(responses.every((r) => r.status === 200)).toBe(true)
+  }
+}
+
+const ofRun = (run: string) => collector.messages.filter((m) => (m.properties as { run?: string } | undefined)?.run === run)
+const idsOf = (request: { body?: unknown }) => ((request.body as { batch?: { messageId: string }[] })?.batch ?? []).map((m) => m.messageId)
+
+/** Waits until `run` has `count` messages accepted, then a little longer to catch late duplicates. */
+async function waitForRun(run: string, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (ofRun(run).length < count) {
+    if (Date.now() > deadline) throw new Error(`${run}: ${ofRun(run).length} of ${count} messages arrived in ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500)) // a redelivery would take ≥ 1 s + the batch timeout
+}
+
+async function rejections(): Promise<QueueRejection[]> {
+  const kv = (await mf.getKVNamespace('REJECTED', 'consumer')) as unknown as {
+    list(): Promise<{ keys: { name: string }[] }>
+    get(key: string): Promise<string | null>
+  }
+  const { keys } = await kv.list()
+  return Promise.all(keys.map(async ({ name }) => JSON.parse((await kv.get(name))!) as QueueRejection))
+}
+
+describe('Queues: producer and consumer in workerd', () => {
+  it('1,000 invocations tracking 2 events each arrive as at most 25 API requests, each message once', async () => {
+    const started = Date.now()
+    await invokeMany(1000, (i) => `/?run=many&n=2&i=${i}`)
+    await waitForRun('many', 2000)
+    const requests = collector.requests
+    console.info(`1,000 invocations: ${requests.length} API requests, ${Date.now() - started} ms`)
+    expect(ofRun('many')).toHaveLength(2000)
+    expect(collector.duplicateMessageIds().size).toBe(0)
+    expect(new Set(ofRun('many').map((m) => m.messageId)).size).toBe(2000)
+    expect(requests.length).toBeLessThanOrEqual(25)
+    expect(requests.every((r) => r.valid && r.status === 200 && r.bytes <= 500_000)).toBe(true)
+  })
+
+  it('a batch over the Queue limits is split across Queue messages and sendBatch calls, and re-packed for the API', async () => {
+    // 300 messages of ~4 KB: 1.2 MB, far over one Queue message (128 KB) and one sendBatch (256 KB).
+    await invokeMany(1, () => '/?run=big&n=300&pad=4000')
+    await waitForRun('big', 300)
+    expect(ofRun('big')).toHaveLength(300)
+    expect(collector.duplicateMessageIds().size).toBe(0)
+    expect(collector.requests.length).toBeGreaterThanOrEqual(3) // 1.2 MB needs 3 requests of 500 kB
+    expect(collector.requests.every((r) => r.valid && r.status === 200 && r.bytes <= 500_000)).toBe(true)
+  })
+
+  it('an API failing for a while (503, 429 with Retry-After, resets): everything arrives once per messageId', async () => {
+    collector.enqueueResponses({ status: 503 }, { status: 503 }, { status: 429, retryAfter: 2 }, { action: 'reset' }, { action: 'reset' })
+    await invokeMany(40, (i) => `/?run=faults&n=2&i=${i}`, 40)
+    await waitForRun('faults', 80)
+    expect(ofRun('faults')).toHaveLength(80)
+    expect(collector.duplicateMessageIds().size).toBe(0)
+    const requests = collector.requests
+    expect(requests.slice(0, 5).map((r) => r.status)).toEqual([503, 503, 429, 0, 0])
+    // Redelivered through the Queue: the 429's messages came back only after its Retry-After.
+    const limited = requests[2]!
+    const next = requests.find((r) => r.receivedAt > limited.receivedAt && idsOf(r).includes(idsOf(limited)[0]!))!
+    expect(next.receivedAt - limited.receivedAt).toBeGreaterThanOrEqual(1900)
+  })
+
+  // What happens to a request the API refuses: for its body (acked, reported, never retried), or
+  // for the configuration (retried, so the events survive until the key is fixed, then dead-lettered).
+  const refusals = [
+    { status: 400, retried: false },
+    { status: 413, retried: false },
+    { status: 401, retried: true },
+  ]
+  for (const { status, retried } of refusals) {
+    it(`HTTP ${status}: ${retried ? 'redelivered until accepted' : 'acknowledged and reported to onRejected, never retried'}`, async () => {
+      const run = `refused${status}`
+      collector.enqueueResponses({ status, body: `{"error":"refused on purpose"}` })
+      await invokeMany(5, (i) => `/?run=${run}&n=2&i=${i}`, 5)
+      const refused = await collector.waitForRequests(1)
+      const refusedIds = idsOf(refused[0]!)
+      expect(refused[0]!.status).toBe(status)
+      await waitForRun(run, retried ? 10 : 10 - refusedIds.length)
+      await new Promise((resolve) => setTimeout(resolve, 1500)) // the Queue's redelivery would be back by now
+      const arrived = ofRun(run).map((m) => m.messageId as string)
+      const sentAgain = collector.requests
+        .slice(1)
+        .flatMap(idsOf)
+        .filter((id) => refusedIds.includes(id))
+      const reported = (await rejections()).filter((r) =>
+        (r.messages as { properties?: { run?: string } }[]).some((m) => m.properties?.run === run),
+      )
+      if (retried) {
+        expect(new Set(arrived).size).toBe(10)
+        expect(sentAgain.sort()).toEqual([...refusedIds].sort())
+        expect(reported).toEqual([])
+      } else {
+        expect(sentAgain).toEqual([])
+        expect(arrived.some((id) => refusedIds.includes(id))).toBe(false)
+        expect(reported).toHaveLength(1)
+        expect(reported[0]).toMatchObject({ reason: 'rejected', status })
+        expect(reported[0]!.detail).toContain('refused on purpose')
+        expect((reported[0]!.messages as { messageId: string }[]).map((m) => m.messageId).sort()).toEqual([...refusedIds].sort())
+      }
+      expect(collector.duplicateMessageIds().size).toBe(0)
+    })
+  }
+})
+
+describe('Queues: producer-side failures reach the callback', () => {
+  const cases = [
+    { fail: 99, expected: /^retries_exhausted: .*Queue unavailable/, arrives: false },
+    { fail: 1, expected: null, arrives: true },
+  ]
+  for (const { fail, expected, arrives } of cases) {
+    it(`sendBatch failing ${fail === 99 ? 'every time' : 'once'}: the callbacks get ${expected ? 'the error' : 'no error'}`, async () => {
+      const run = `send-fail-${fail}`
+      const response = await invoke(`/outcomes?run=${run}&n=2&fail=${fail}`)
+      const outcomes = JSON.parse(response.text) as (string | null)[]
+      expect(outcomes).toHaveLength(2)
+      for (const outcome of outcomes) {
+        if (expected) expect(outcome).toMatch(expected)
+        else expect(outcome).toBeNull()
+      }
+      if (arrives) await waitForRun(run, 2)
+      else await new Promise((resolve) => setTimeout(resolve, 1000))
+      expect(ofRun(run)).toHaveLength(arrives ? 2 : 0)
+    })
+  }
+})
