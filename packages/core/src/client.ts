@@ -322,6 +322,7 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
       },
       settle: (batch, error) => this.settleBatch(batch, error),
       secrets: [settings.writeKey, basicAuthorization(settings.writeKey).slice('Basic '.length)],
+      compress: settings.compress,
     }
   }
 

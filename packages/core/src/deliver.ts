@@ -3,10 +3,11 @@
  * the close deadline. Retry decisions come from the pure policy in retry-policy.ts.
  */
 import type { Batch } from './batch.js'
+import { encodeBody } from './compress.js'
 import { DeliveryError } from './errors.js'
 import type { RateGate } from './rate-gate.js'
 import { clientWidePause, decideAttempt, type RetrySettings } from './retry-policy.js'
-import type { Transport, TransportResult } from './transport.js'
+import type { Transport, TransportRequest, TransportResult } from './transport.js'
 import type { TimerHost } from './types.js'
 
 export interface RequestInfo {
@@ -44,6 +45,8 @@ export interface DeliveryContext {
   settle: (batch: Batch, error: DeliveryError | undefined) => void
   /** Text never to repeat in errors or events (the write key and its Basic encoding). */
   secrets?: readonly string[]
+  /** Gzip bodies of MIN_COMPRESS_BYTES and more (compress.ts). */
+  compress?: boolean
   /** The client-wide rate-limit pause, shared by every batch of the client. */
   gate?: RateGate
 }
@@ -105,9 +108,11 @@ function scrub(result: TransportResult, secrets: readonly string[] | undefined):
 }
 
 /** A transport must not throw, but a user-supplied one might: treat that as a network error. */
-async function sendSafely(ctx: DeliveryContext, body: string): Promise<TransportResult> {
+async function sendSafely(ctx: DeliveryContext, json: string): Promise<TransportResult> {
   try {
-    return await ctx.transport.send({ url: ctx.url, headers: ctx.headers, body, timeout: ctx.timeout, signal: ctx.signal })
+    const request: TransportRequest = { url: ctx.url, headers: ctx.headers, body: json, timeout: ctx.timeout, signal: ctx.signal }
+    if (ctx.compress) Object.assign(request, await encodeBody(json, ctx.headers))
+    return await ctx.transport.send(request)
   } catch (error) {
     return { kind: 'network-error', error, timedOut: false, aborted: ctx.signal.aborted }
   }

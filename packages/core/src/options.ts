@@ -65,6 +65,12 @@ export interface AnalyticsOptions {
   verbose?: boolean
   /** Throw a ValidationError from the call instead of reporting it to the callback. For tests. @default false */
   strict?: boolean
+  /**
+   * Gzip request bodies of 1 KiB and more (`Content-Encoding: gzip`) where the runtime has
+   * `CompressionStream` (Node 20+, workerd, Deno, Bun); plain elsewhere. Byte limits still count
+   * the uncompressed JSON. @default false
+   */
+  compress?: boolean
   /** Replace how requests are sent (for tests: `MemoryTransport`). @default the adapter's HTTP transport */
   transport?: Transport
   /** Generates `messageId`s. @default nanoid() */
@@ -94,6 +100,7 @@ export interface Settings {
   headers: Record<string, string>
   verbose: boolean
   strict: boolean
+  compress: boolean
 }
 
 export const DEFAULT_ENDPOINT = 'https://cdp.customer.io'
@@ -156,6 +163,7 @@ function readOptions(options: AnalyticsOptions): Settings {
     headers,
     verbose: options.verbose === true,
     strict: options.strict === true,
+    compress: options.compress === true,
   }
 }
 

@@ -7,10 +7,16 @@
 export interface TransportRequest {
   /** Full URL, for example `https://cdp.customer.io/v1/batch`. */
   url: string
-  /** Includes `Authorization` and `Content-Type`. Never log these: they hold the write key. */
+  /**
+   * Includes `Authorization` and `Content-Type`, and `Content-Encoding: gzip` when the body is
+   * gzipped. Never log these: they hold the write key.
+   */
   headers: Record<string, string>
-  /** The JSON body, already serialized. */
-  body: string
+  /**
+   * The JSON body, already serialized: a string, or the gzipped bytes of it (then the headers say
+   * `Content-Encoding: gzip`) when the client's `compress` option is on. Send it as it is.
+   */
+  body: string | Uint8Array
   /** Per-request timeout in milliseconds. */
   timeout: number
   /** Aborted when the client's close deadline passes. */

@@ -9,9 +9,8 @@
  * 4. a `withAnalytics` handler still running: its wrapper drains when the handler settles;
  * 5. otherwise a drain that is still running picks it up, or it waits for `flush()`.
  */
-import { AnalyticsCore, type AnalyticsOptions, type Callback } from '@cdp-analytics/core'
+import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type Callback } from '@cdp-analytics/core'
 import { DrainRegistry } from './drain.js'
-import { createEdgeTransport } from './transport.js'
 import { vercelRequestContext, type WaitUntil, type WaitUntilContext } from './wait-until.js'
 import { LIBRARY } from './version.js'
 
@@ -23,8 +22,6 @@ export interface EdgeAnalyticsOptions extends AnalyticsOptions {
    * @default Vercel's request context when there is one; otherwise none, and you `await analytics.flush()`
    */
   waitUntil?: WaitUntil
-  /** Gzip request bodies of 1 KiB and more through `CompressionStream` where it exists; plain elsewhere. @default false */
-  compress?: boolean
 }
 
 /** The calls of one request, through a module-scope client: see {@link Analytics.bind}. */
@@ -63,7 +60,8 @@ export class Analytics extends AnalyticsCore {
     // `this` is not usable inside super()'s arguments; the hook reaches it through this cell.
     const hook: { accepted?: () => void } = {}
     super(withEdgeDefaults(options), {
-      transport: createEdgeTransport({ compress: options?.compress === true }),
+      // `compress` is the core's option: it gzips each body once, before the transport.
+      transport: createFetchTransport(),
       library: LIBRARY,
       // No timer per batch: on Cloudflare it would never fire once the response is returned.
       intervalFlush: false,
