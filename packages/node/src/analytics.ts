@@ -9,6 +9,7 @@
  */
 import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type CloseOptions } from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
+import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
 import { keepAliveUntil, unrefTimers } from './timers.js'
 import { LIBRARY } from './version.js'
 
@@ -25,6 +26,9 @@ export class Analytics extends AnalyticsCore {
 
   constructor(options: NodeAnalyticsOptions) {
     super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers })
+    // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
+    const transport = options.transport as Partial<HttpTransport> | undefined
+    transport?.[SIZE_TRANSPORT]?.(this.settings.maxInFlight)
     if (options.flushOnExit !== false) registerForExit(this)
   }
 

@@ -1,4 +1,6 @@
 export { Analytics } from './analytics.js'
 export type { NodeAnalyticsOptions } from './analytics.js'
 export { VERSION } from './version.js'
+export { createHttpTransport } from './http-transport.js'
+export type { HttpTransport, HttpTransportOptions } from './http-transport.js'
 export * from '@cdp-analytics/core'

@@ -68,6 +68,9 @@ class LocalCollector implements Collector {
     this.handle(req, res).catch((error: unknown) => answerInternalError(res, error))
   })
   private readonly sockets = new Set<Socket>()
+  /** Each accepted connection's number, from 1 in accept order. */
+  private readonly connectionIds = new WeakMap<Socket, number>()
+  private accepted = 0
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly waiters = new Waiters()
 
@@ -75,6 +78,7 @@ class LocalCollector implements Collector {
     // Tracked so close() can end keep-alive and hung connections instead of waiting for them.
     this.server.on('connection', (socket) => {
       this.sockets.add(socket)
+      this.connectionIds.set(socket, ++this.accepted)
       socket.once('close', () => this.sockets.delete(socket))
     })
   }
@@ -92,6 +96,10 @@ class LocalCollector implements Collector {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`
+  }
+
+  get connections(): number {
+    return this.accepted
   }
 
   get requests(): RecordedRequest[] {
@@ -216,6 +224,7 @@ class LocalCollector implements Collector {
       errors: verdict.errors,
       status: answeredStatus(answer),
       receivedAt,
+      connection: this.connectionIds.get(req.socket) ?? 0,
     })
     this.waiters.notify()
   }

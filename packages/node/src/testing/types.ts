@@ -56,6 +56,11 @@ export interface RecordedRequest {
   status: number
   /** `Date.now()` when the whole body had arrived. */
   receivedAt: number
+  /**
+   * Which TCP connection carried it: connections are numbered from 1 in the order the collector
+   * accepted them, so requests with the same number shared a kept-alive connection.
+   */
+  connection: number
 }
 
 /** A message from a batch, as sent. Only checked when the collector validates. */
@@ -87,6 +92,8 @@ export interface Collector {
   /** Base URL such as `http://127.0.0.1:54321`; the SDK appends `/v1/batch`. */
   readonly url: string
   readonly port: number
+  /** TCP connections accepted so far (not cleared by `reset()`): a client that reuses connections opens few. */
+  readonly connections: number
   /** Every request received, in arrival order (a copy). */
   readonly requests: RecordedRequest[]
   /** The requests answered 2xx: those an SDK would count as delivered. */

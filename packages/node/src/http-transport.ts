@@ -1,0 +1,123 @@
+/**
+ * A Transport over node:http / node:https with a keep-alive Agent: no fetch, no Request or
+ * Response objects, no streams of its own. It moves the same bytes as the fetch transport for a
+ * fraction of the CPU (README, "Transports"). Same contract (checkTransport): every status is a
+ * response with its Retry-After, bodies are always drained, redirects are never followed, the
+ * timeout bounds the whole exchange, the close signal aborts, and it never throws.
+ */
+import http from 'node:http'
+import https from 'node:https'
+import type { Transport, TransportRequest, TransportResult } from '@cdp-analytics/core'
+
+export interface HttpTransportOptions {
+  /**
+   * The Agent every request goes through, for example a proxy agent (`https-proxy-agent`) or one of
+   * your own. @default a keep-alive Agent per protocol, with `maxSockets` sockets
+   */
+  agent?: http.Agent
+  /**
+   * Sockets the default Agents keep open per origin. A client raises it to its `maxInFlight` when
+   * it is given this transport, so requests never wait for a socket. @default 4
+   */
+  maxSockets?: number
+}
+
+/** How much of an error response to keep for the error message (as the fetch transport). */
+const DETAIL_CHARS = 500
+
+/** Lets the Node client size the default Agents to its `maxInFlight`. */
+export const SIZE_TRANSPORT: unique symbol = Symbol.for('cdp-analytics.sizeTransport')
+
+export interface HttpTransport extends Transport {
+  /** @internal */
+  [SIZE_TRANSPORT](maxInFlight: number): void
+}
+
+export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
+  let maxSockets = options.maxSockets ?? 4
+  const agents: { http?: http.Agent; https?: https.Agent } = {}
+  const agentFor = (protocol: string): http.Agent => {
+    if (options.agent) return options.agent
+    if (protocol === 'https:') {
+      agents.https ??= new https.Agent({ keepAlive: true, maxSockets })
+      return agents.https
+    }
+    agents.http ??= new http.Agent({ keepAlive: true, maxSockets })
+    return agents.http
+  }
+  return {
+    send: (request) => send(request, agentFor),
+    [SIZE_TRANSPORT](maxInFlight: number) {
+      maxSockets = Math.max(maxSockets, maxInFlight)
+      for (const agent of [agents.http, agents.https]) if (agent) agent.maxSockets = maxSockets
+    },
+  }
+}
+
+function send(request: TransportRequest, agentFor: (protocol: string) => http.Agent): Promise<TransportResult> {
+  return new Promise<TransportResult>((resolve) => {
+    let timedOut = false
+    let settled = false
+    let req: http.ClientRequest | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const onAbort = () => req?.destroy(abortError(request.signal.reason))
+    const finish = (result: TransportResult) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      request.signal.removeEventListener('abort', onAbort)
+      resolve(result)
+    }
+    /** Set once the status line arrived: from then on a cut connection still reports that status. */
+    let answered: ((complete: boolean) => TransportResult) | undefined
+    const fail = (error: unknown) =>
+      finish(answered ? answered(false) : { kind: 'network-error', error, timedOut, aborted: request.signal.aborted })
+    if (request.signal.aborted) return fail(abortError(request.signal.reason))
+    try {
+      const url = new URL(request.url)
+      const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body
+      req = (url.protocol === 'https:' ? https : http).request(url, {
+        method: 'POST',
+        agent: agentFor(url.protocol),
+        headers: { ...request.headers, 'Content-Length': String(body.byteLength) },
+      })
+      req.on('error', fail)
+      req.on('response', (res) => {
+        const status = res.statusCode ?? 0
+        const retryAfter = res.headers['retry-after'] ?? null
+        // A 2xx body is read and dropped (the API answers `{}`); an error body keeps its start.
+        const keep = status < 200 || status >= 300
+        const chunks: Buffer[] = []
+        let kept = 0
+        res.on('data', (chunk: Buffer) => {
+          if (keep && kept < DETAIL_CHARS * 4) {
+            chunks.push(chunk)
+            kept += chunk.length
+          }
+        })
+        answered = (complete: boolean): TransportResult => {
+          const text = complete && keep ? Buffer.concat(chunks).toString('utf8').trim() : ''
+          return { kind: 'response', status, retryAfter, ...(text ? { detail: text.slice(0, DETAIL_CHARS) } : {}) }
+        }
+        res.on('end', () => finish(answered!(true)))
+        // The timeout or close() cut the body short: the status still counts, as with fetch.
+        res.on('error', () => {})
+        res.on('close', () => finish(answered!(false)))
+      })
+      timer = setTimeout(() => {
+        timedOut = true
+        req!.destroy(new Error(`request timed out after ${request.timeout} ms`))
+      }, request.timeout)
+      request.signal.addEventListener('abort', onAbort)
+      req.end(body)
+    } catch (error) {
+      // An invalid URL or header value throws synchronously; it is a network error like any other.
+      req?.destroy()
+      fail(error)
+    }
+  })
+}
+
+function abortError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error('aborted by close()', { cause: reason })
+}
