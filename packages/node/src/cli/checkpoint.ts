@@ -1,0 +1,80 @@
+/**
+ * The import's checkpoint: the highest line number L such that every line up to L has a final
+ * outcome (delivered, or rejected and reported). A re-run skips lines up to L, so nothing is lost,
+ * and re-sends at most what had no outcome yet: the batches on the wire and the queued lines.
+ * Written atomically (temp file + rename): a kill at any moment leaves the old or the new one.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { UsageError } from './options.js'
+
+interface Saved {
+  version: 1
+  /** The input as given (`-` for stdin): a checkpoint is only valid for the same input. */
+  input: string
+  line: number
+  complete: boolean
+  updatedAt: string
+}
+
+export class Checkpoint {
+  private written = -1
+  private writtenComplete = false
+
+  private constructor(
+    readonly path: string,
+    private readonly input: string,
+    /** Lines up to here had an outcome in an earlier run. */
+    readonly start: number,
+  ) {}
+
+  /** Reads FILE, or creates it (line 0) when missing. */
+  static open(path: string, input: string): Checkpoint {
+    if (!existsSync(path)) {
+      const created = new Checkpoint(path, input, 0)
+      created.save(0, false)
+      return created
+    }
+    let saved: Partial<Saved>
+    try {
+      saved = JSON.parse(readFileSync(path, 'utf8')) as Partial<Saved>
+    } catch (error) {
+      throw new UsageError(`--resume ${path}: not a checkpoint file (${(error as Error).message})`)
+    }
+    if (saved.version !== 1 || !Number.isInteger(saved.line) || (saved.line as number) < 0) {
+      throw new UsageError(`--resume ${path}: not a checkpoint file of this tool`)
+    }
+    if (saved.input !== input) {
+      throw new UsageError(
+        `--resume ${path} belongs to the import of ${JSON.stringify(saved.input)}, not ${JSON.stringify(input)}; use another checkpoint file`,
+      )
+    }
+    return new Checkpoint(path, input, saved.line as number)
+  }
+
+  /** Writes `line` when it moved (cheap to call often). */
+  save(line: number, complete: boolean): void {
+    if (line === this.written && complete === this.writtenComplete) return
+    const saved: Saved = { version: 1, input: this.input, line, complete, updatedAt: new Date().toISOString() }
+    const temp = `${this.path}.${process.pid}.tmp`
+    writeFileSync(temp, `${JSON.stringify(saved)}\n`)
+    renameSync(temp, this.path)
+    this.written = line
+    this.writtenComplete = complete
+  }
+}
+
+/** The highest line L such that every line ≤ L has settled; lines settle in any order. */
+export class Frontier {
+  private readonly ahead = new Set<number>()
+
+  constructor(public line: number) {}
+
+  settle(n: number): void {
+    if (n !== this.line + 1) {
+      this.ahead.add(n)
+      return
+    }
+    this.line = n
+    while (this.ahead.delete(this.line + 1)) this.line++
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * `cdp-analytics import FILE|-`: a backfill of NDJSON, one message per line, each keeping its own
+ * `timestamp` and `messageId`. Streams: reading pauses while too many messages wait for an outcome,
+ * so memory stays flat whatever the file's size. See checkpoint.ts for what `--resume` guarantees.
+ */
+import { closeSync, createReadStream, existsSync, openSync, statSync, writeSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import type { AnalyticsError, DeliveryError, MessageType } from '@cdp-analytics/core'
+import type { Analytics, NodeAnalyticsOptions } from '../analytics.js'
+import { Checkpoint, Frontier } from './checkpoint.js'
+import { checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
+import { Progress } from './progress.js'
+import { TYPES } from './send.js'
+
+/** Requests in flight at once (the client's default). */
+const IN_FLIGHT = 4
+/** Lines kept in the summary; all of them go to the --rejected file. */
+const LISTED = 100
+
+interface Problem {
+  line: number
+  reason: string
+}
+
+export interface Tally {
+  read: number
+  skipped: number
+  delivered: number
+  rejected: number
+  failed: number
+}
+
+type MakeClient = (overrides: Partial<NodeAnalyticsOptions>) => Analytics
+
+/** Failures that are the line's own fault: reported, and the import goes on past them. */
+function isRejection(error: AnalyticsError): boolean {
+  if (error.reason === 'invalid' || error.reason === 'unserializable' || error.reason === 'too_large') return true
+  const status = (error as DeliveryError).status
+  return error.reason === 'rejected' && (status === 400 || status === 413)
+}
+
+export async function runImport(input: string | undefined, values: Values, makeClient: MakeClient): Promise<number> {
+  checkScope(values, 'import')
+  if (!input) throw new UsageError('import needs a file of NDJSON, or - for stdin')
+  if (input !== '-' && !existsSync(input)) throw new UsageError(`no such file: ${input}`)
+  const dryRun = values['dry-run'] === true
+  const batchSize = integerFlag(values, 'batch-size', 1) ?? 1000
+  const rate = numberFlag(values, 'rate', 0.001)
+  const progressInterval = numberFlag(values, 'progress-interval', 0) ?? 10
+  const resumePath = stringFlag(values, 'resume')
+  const rejectedPath = stringFlag(values, 'rejected')
+
+  const checkpoint = resumePath && !dryRun ? Checkpoint.open(resumePath, input) : undefined
+  const skip = checkpoint?.start ?? 0
+  const analytics = makeClient({
+    maxBatchSize: batchSize,
+    flushAt: batchSize,
+    flushInterval: 1000,
+    maxInFlight: IN_FLIGHT,
+    // Validation only: the client builds and checks every message; nothing leaves the process.
+    ...(dryRun ? { transport: { send: async () => ({ kind: 'response' as const, status: 200 }) } } : {}),
+  })
+  // Read while fewer than `high` lines wait for an outcome (every request slot busy and one more
+  // batch ready); after a pause, read again once a batch has settled. This bounds memory.
+  const high = (IN_FLIGHT + 1) * batchSize
+  const low = IN_FLIGHT * batchSize
+
+  const tally: Tally = { read: 0, skipped: 0, delivered: 0, rejected: 0, failed: 0 }
+  const rejectedList: Problem[] = []
+  const failedList: Problem[] = []
+  const frontier = new Frontier(skip)
+  const rejectedFd = rejectedPath ? openSync(rejectedPath, skip > 0 ? 'a' : 'w') : undefined
+  let outstanding = 0
+  let stopReason: 'interrupted' | 'failed' | undefined
+  let wake: (() => void) | undefined
+  const wakeUp = () => wake?.()
+  /** Resolves when fewer than `below` lines wait for an outcome, or the import stops. */
+  const drainTo = (below: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (outstanding >= below && !stopReason) {
+          wake = check
+          return
+        }
+        wake = undefined
+        resolve()
+      }
+      check()
+    })
+
+  const saveCheckpoint = (complete = false) => checkpoint?.save(frontier.line, complete)
+  let saveQueued = false
+  const settle = (n: number) => {
+    frontier.settle(n)
+    // One write per batch outcome: a batch's callbacks run in one synchronous loop, and this
+    // microtask runs after it but before the freed request slot sends the next batch, so a kill
+    // at any moment re-sends at most the batches that were on the wire.
+    if (checkpoint && !saveQueued) {
+      saveQueued = true
+      queueMicrotask(() => {
+        saveQueued = false
+        saveCheckpoint()
+      })
+    }
+  }
+  const reject = (n: number, line: string, reason: string) => {
+    tally.rejected++
+    if (rejectedList.length < LISTED) rejectedList.push({ line: n, reason })
+    if (rejectedFd !== undefined) writeSync(rejectedFd, `${line}\n`)
+    settle(n)
+  }
+  const onOutcome = (n: number, line: string, error: AnalyticsError | undefined) => {
+    outstanding--
+    if (!error) {
+      tally.delivered++
+      settle(n)
+    } else if (isRejection(error)) {
+      reject(n, line, `${error.reason}: ${error.message}`)
+    } else {
+      // Not the line's fault (the API is down, the write key is wrong, ...): stop, and leave the
+      // checkpoint before this line so that a re-run sends it again.
+      tally.failed++
+      if (failedList.length < LISTED) failedList.push({ line: n, reason: `${error.reason}: ${error.message}` })
+      stopReason ??= 'failed'
+    }
+    wakeUp()
+  }
+
+  const stream: NodeJS.ReadableStream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 256 * 1024 })
+  const total = input === '-' ? undefined : statSync(input).size
+  const progress = new Progress({
+    quiet: values.quiet === true,
+    intervalMs: progressInterval * 1000,
+    total,
+    // Bytes of the lines taken so far (UTF-16 length: exact for ASCII, close otherwise), not of the read-ahead.
+    bytesRead: () => consumed,
+    tally: () => tally,
+    dryRun,
+  })
+
+  let consumed = 0
+  let interrupts = 0
+  const onSigint = () => {
+    interrupts++
+    if (interrupts > 1) {
+      saveCheckpoint()
+      process.stderr.write('\ninterrupted again: exiting now; the checkpoint holds what had an outcome\n')
+      process.exit(EXIT.interrupted)
+    }
+    stopReason ??= 'interrupted'
+    progress.note('stopping: no more lines are read; waiting for what is in flight (Ctrl-C again to quit now)')
+    wakeUp()
+  }
+  process.on('SIGINT', onSigint)
+
+  const started = Date.now()
+  let sent = 0
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })
+  try {
+    for await (const line of lines) {
+      if (stopReason) break
+      const n = ++tally.read
+      consumed += line.length + 1
+      if (n <= skip) {
+        tally.skipped++
+        continue
+      }
+      if (line.trim() === '') {
+        settle(n)
+        continue
+      }
+      let message: unknown
+      try {
+        message = JSON.parse(line)
+      } catch (error) {
+        reject(n, line, `not JSON (${(error as Error).message})`)
+        continue
+      }
+      if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+        reject(n, line, 'not a JSON object')
+        continue
+      }
+      const { type, ...params } = message as Record<string, unknown>
+      if (!TYPES.includes(type as MessageType)) {
+        reject(n, line, `"type" must be one of ${TYPES.join(', ')} (got ${JSON.stringify(type) ?? 'none'})`)
+        continue
+      }
+      outstanding++
+      const call = analytics[type as MessageType] as (params: unknown, callback: (error: AnalyticsError | undefined) => void) => void
+      // The raw line is kept only while it may still be written to the --rejected file.
+      const raw = rejectedFd === undefined ? '' : line
+      call.call(analytics, params, (error) => onOutcome(n, raw, error))
+      sent++
+      if (outstanding >= high) await drainTo(low)
+      if (rate && !dryRun) {
+        const wait = started + (sent / rate) * 1000 - Date.now()
+        if (wait > 1) await sleep(wait, () => stopReason !== undefined)
+      }
+    }
+  } catch (error) {
+    process.stderr.write(`cannot read ${input}: ${(error as Error).message}\n`)
+    stopReason ??= 'failed'
+  } finally {
+    lines.close()
+  }
+
+  if (stopReason === 'failed') await analytics.close({ timeout: 5000 })
+  else await analytics.flush()
+  await analytics.close()
+  process.off('SIGINT', onSigint)
+  progress.stop()
+  if (rejectedFd !== undefined) closeSync(rejectedFd)
+  saveCheckpoint(!stopReason)
+
+  printSummary({ input, tally, rejectedList, failedList, dryRun, checkpoint, frontier, rejectedPath, stopReason })
+  if (stopReason === 'interrupted') return EXIT.interrupted
+  if (stopReason === 'failed' || tally.failed > 0) return EXIT.failed
+  return tally.rejected > 0 ? EXIT.rejected : EXIT.ok
+}
+
+function sleep(ms: number, cancelled: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    // Short steps, so Ctrl-C does not wait for a long rate-limit pause.
+    const step = () => {
+      if (cancelled() || ms <= 0) return resolve()
+      const chunk = Math.min(ms, 200)
+      ms -= chunk
+      setTimeout(step, chunk)
+    }
+    step()
+  })
+}
+
+interface SummaryInput {
+  input: string
+  tally: Tally
+  rejectedList: Problem[]
+  failedList: Problem[]
+  dryRun: boolean
+  checkpoint: Checkpoint | undefined
+  frontier: Frontier
+  rejectedPath: string | undefined
+  stopReason: 'interrupted' | 'failed' | undefined
+}
+
+function printSummary(s: SummaryInput): void {
+  const { tally } = s
+  const out: string[] = []
+  const name = s.input === '-' ? 'stdin' : s.input
+  out.push(`import ${name}${s.dryRun ? ' (dry run: nothing sent)' : ''}: ${tally.read} lines read`)
+  if (tally.skipped) out.push(`skipped ${tally.skipped} (already done, per the checkpoint)`)
+  out.push(`${s.dryRun ? 'valid' : 'delivered'} ${tally.delivered}`)
+  out.push(`rejected ${tally.rejected}${s.rejectedPath && tally.rejected ? ` (written to ${s.rejectedPath})` : ''}`)
+  for (const problem of s.rejectedList) out.push(`  line ${problem.line}: ${problem.reason}`)
+  if (tally.rejected > s.rejectedList.length) out.push(`  ... and ${tally.rejected - s.rejectedList.length} more`)
+  out.push(`failed ${tally.failed}`)
+  for (const problem of s.failedList) out.push(`  line ${problem.line}: ${problem.reason}`)
+  if (s.stopReason === 'interrupted') out.push('interrupted: stopped after what was in flight')
+  if (s.stopReason === 'failed') out.push('stopped: delivery failed (lines without an outcome are sent again by a re-run)')
+  if (s.checkpoint) {
+    out.push(`checkpoint ${s.checkpoint.path}: every line up to ${s.frontier.line} has an outcome`)
+    if (s.stopReason) out.push('re-run the same command to continue from there')
+  } else if (s.stopReason && !s.dryRun) {
+    out.push('pass --resume FILE to continue from where an import stopped')
+  }
+  process.stdout.write(`${out.join('\n')}\n`)
+}

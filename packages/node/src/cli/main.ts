@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The `cdp-analytics` command: `send` (one call, waits for its outcome) and `import` (a streaming,
+ * resumable backfill of NDJSON). Flags: options.ts; `cdp-analytics --help`.
+ */
+import { setFlagsFromString } from 'node:v8'
+import { ConfigError } from '@cdp-analytics/core'
+import { Analytics, type NodeAnalyticsOptions } from '../analytics.js'
+import { runImport } from './import.js'
+import { EXIT, helpText, integerFlag, parse, stringFlag, UsageError, type Values } from './options.js'
+import { send } from './send.js'
+
+function clientFactory(values: Values, dryRun: boolean) {
+  return (overrides: Partial<NodeAnalyticsOptions> = {}): Analytics => {
+    const writeKey = stringFlag(values, 'write-key') ?? (process.env.CDP_WRITE_KEY || undefined) ?? (dryRun ? 'dry-run' : undefined)
+    if (!writeKey) throw new UsageError('no write key: set CDP_WRITE_KEY or pass --write-key')
+    const endpoint = stringFlag(values, 'endpoint') ?? (process.env.CDP_ENDPOINT || undefined)
+    const maxRetries = integerFlag(values, 'max-retries', 0)
+    const timeout = integerFlag(values, 'timeout', 1)
+    return new Analytics({
+      writeKey,
+      ...(endpoint ? { endpoint } : {}),
+      ...(maxRetries !== undefined ? { maxRetries } : {}),
+      ...(timeout !== undefined ? { timeout } : {}),
+      flushOnExit: false,
+      ...overrides,
+    })
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parse(argv)
+  const [command, target, ...extra] = positionals
+  if (values.help || command === 'help' || command === undefined) {
+    process.stdout.write(`${helpText()}\n`)
+    return command === undefined && !values.help ? EXIT.usage : EXIT.ok
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`)
+  if (command === 'send') return send(target, values, clientFactory(values, false))
+  if (command === 'import') {
+    // A backfill allocates a few short-lived objects per line. V8's default young generation
+    // (16 MB semi-spaces) lets RSS climb to ~195 MB on a 1 GB file; 4 MB keeps the peak near
+    // 170 MB at the same rate (BENCHMARKS.md, "Import"). It applies to this process only.
+    setFlagsFromString('--max-semi-space-size=4')
+    return runImport(target, values, clientFactory(values, values['dry-run'] === true))
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command)}: use send or import`)
+}
+
+// The client's timers are unref'd (a library must not hold a process open); the command waits
+// for outcomes across retry back-offs, so it holds the event loop itself until it is done.
+setInterval(() => undefined, 2 ** 30)
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`cdp-analytics: ${error.message}\nRun cdp-analytics --help for the flags.\n`)
+      process.exit(EXIT.usage)
+    }
+    process.stderr.write(`cdp-analytics: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`)
+    process.exit(EXIT.failed)
+  },
+)

@@ -1,0 +1,317 @@
+// The `cdp-analytics` command, end to end: the built bin (dist/cli.js) runs in a child process
+// against the local collector, as a user would run it from a shell.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { FLAGS } from '../src/cli/options.js'
+import type { Collector } from '../src/testing/index.js'
+import { collector, deadPort, WRITE_KEY } from './helpers/setup.js'
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+
+interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+function start(
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string> } = {},
+): { child: ChildProcess; done: Promise<Run> } {
+  const started = Date.now()
+  const env = { ...process.env, CDP_WRITE_KEY: '', CDP_ENDPOINT: '', ...options.env }
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk) => (stdout += chunk))
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  child.stdin!.end(options.stdin ?? '')
+  const done = new Promise<Run>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }))
+  })
+  return { child, done }
+}
+
+const run = (args: string[], options?: { stdin?: string; env?: Record<string, string> }) => start(args, options).done
+const to = (local: Collector) => ['--endpoint', local.url, '--write-key', WRITE_KEY]
+
+let dir = ''
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: build first (pnpm --filter @cdp-analytics/node build)')
+  dir = mkdtempSync(join(tmpdir(), 'cdp-cli-'))
+})
+
+/** An NDJSON file of `count` track lines with known messageIds and old timestamps. */
+function events(count: number, name = `events-${count}.ndjson`): { path: string; ids: string[] } {
+  const ids = Array.from({ length: count }, (_, i) => `import-${i + 1}`)
+  const lines = ids.map((messageId, i) =>
+    JSON.stringify({ type: 'track', userId: `u${i % 7}`, event: 'Backfilled', messageId, timestamp: '2021-03-04T05:06:07.000Z' }),
+  )
+  const path = join(dir, name)
+  writeFileSync(path, `${lines.join('\n')}\n`)
+  return { path, ids }
+}
+
+describe('cdp-analytics send', () => {
+  it.each([
+    [
+      'identify',
+      ['--user-id', 'u1', '--traits', '{"email":"u1@example.com","plan":"pro"}'],
+      { userId: 'u1', traits: { email: 'u1@example.com', plan: 'pro' } },
+    ],
+    [
+      'track',
+      ['--user-id', 'u1', '--event', 'Signed Up', '--properties', '{"plan":"pro"}'],
+      { event: 'Signed Up', properties: { plan: 'pro' } },
+    ],
+    ['page', ['--anonymous-id', 'a1', '--name', 'Pricing', '--category', 'Docs'], { anonymousId: 'a1', name: 'Pricing', category: 'Docs' }],
+    ['screen', ['--user-id', 'u1', '--name', 'Home', '--properties', '{"tab":1}'], { name: 'Home', properties: { tab: 1 } }],
+    [
+      'group',
+      ['--user-id', 'u1', '--group-id', 'g1', '--object-type-id', '1', '--traits', '{"name":"Acme"}'],
+      { groupId: 'g1', objectTypeId: '1', traits: { name: 'Acme' } },
+    ],
+    ['alias', ['--previous-id', 'anon-9', '--user-id', 'u1'], { previousId: 'anon-9', userId: 'u1' }],
+  ] as const)('send %s delivers one message and exits 0', async (type, flags, expected) => {
+    const local = await collector()
+    const result = await run(['send', type, ...flags, ...to(local)])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(local.messages).toHaveLength(1)
+    expect(local.messages[0]).toMatchObject({ type, ...expected })
+    expect(result.stdout).toBe(`delivered ${type} ${local.messages[0]!.messageId}\n`)
+  })
+
+  it('takes the write key and endpoint from CDP_WRITE_KEY / CDP_ENDPOINT, and the common fields from flags', async () => {
+    const local = await collector()
+    const result = await run(
+      [
+        'send',
+        'track',
+        '--user-id',
+        'u1',
+        '--event',
+        'Backfilled',
+        '--timestamp',
+        '2020-01-02T03:04:05.000Z',
+        '--message-id',
+        'm-fixed',
+        '--context',
+        '{"ip":"203.0.113.9"}',
+        '--integrations',
+        '{"All":false,"Mixpanel":true}',
+      ],
+      { env: { CDP_WRITE_KEY: WRITE_KEY, CDP_ENDPOINT: local.url } },
+    )
+    expect(result.code).toBe(0)
+    expect(local.messages[0]).toMatchObject({
+      timestamp: '2020-01-02T03:04:05.000Z',
+      messageId: 'm-fixed',
+      context: { ip: '203.0.113.9' },
+      integrations: { All: false, Mixpanel: true },
+    })
+  })
+
+  it.each([
+    ['a 400', (local: Collector) => local.enqueueResponses({ status: 400 }), WRITE_KEY, /^not delivered \(rejected\): .*HTTP 400/],
+    ['a 401 (wrong write key)', () => {}, 'wrong-key', /^not delivered \(rejected\): .*HTTP 401 \(check writeKey\)/],
+    ['invalid input', () => {}, WRITE_KEY, /^not delivered \(invalid\): track: "event" is required/],
+  ])('on %s prints the reason and exits 1', async (_, setup, writeKey, reason) => {
+    const local = await collector()
+    setup(local)
+    const event = reason.source.includes('invalid') ? [] : ['--event', 'x']
+    const result = await run(['send', 'track', '--user-id', 'u1', ...event, '--endpoint', local.url, '--write-key', writeKey])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(reason)
+    expect(result.stdout).toBe('')
+  })
+
+  it('on a dead endpoint retries, then prints retries_exhausted and exits 1', async () => {
+    const port = await deadPort()
+    const result = await run([
+      'send',
+      'track',
+      '--user-id',
+      'u1',
+      '--event',
+      'x',
+      '--max-retries',
+      '1',
+      '--endpoint',
+      `http://127.0.0.1:${port}`,
+      '--write-key',
+      WRITE_KEY,
+    ])
+    expect(result.stderr).toMatch(/^not delivered \(retries_exhausted\): /)
+    expect(result.code).toBe(1)
+  })
+
+  it.each([
+    ['no write key', ['send', 'track', '--user-id', 'u1', '--event', 'x'], /no write key: set CDP_WRITE_KEY or pass --write-key/],
+    ['an unknown call type', ['send', 'launch', '--write-key', 'k'], /send needs a call type: identify, track, page, screen, group, alias/],
+    ['JSON that is not an object', ['send', 'track', '--properties', '[1]', '--write-key', 'k'], /--properties must be a JSON object/],
+    ['an unknown flag', ['send', 'track', '--colour', 'red'], /Unknown option '--colour'/],
+    ['an import flag on send', ['send', 'track', '--rate', '5'], /--rate is not a flag of "send"/],
+  ])('exits 2 on %s, naming the problem', async (_, args, message) => {
+    const result = await run(args)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(message)
+  })
+
+  it('--help documents every flag', async () => {
+    const result = await run(['--help'])
+    expect(result.code).toBe(0)
+    for (const name of Object.keys(FLAGS)) expect(result.stdout).toContain(`--${name}`)
+  })
+})
+
+describe('cdp-analytics import', () => {
+  const MIXED = [
+    '{"type":"identify","userId":"u1","traits":{"email":"u1@example.com"},"messageId":"ok-1","timestamp":"2020-05-01T00:00:00Z"}',
+    'not json',
+    '',
+    '{"type":"launch","userId":"u1"}',
+    '{"type":"track","userId":"u1"}',
+    '{"type":"track","userId":"u1","event":"Paid","messageId":"ok-2","timestamp":"2020-05-02T00:00:00.000Z"}',
+    '[1,2]',
+    '{"type":"page","anonymousId":"a1","name":"Home","messageId":"ok-3"}',
+  ]
+
+  it('delivers the good lines keeping messageId and timestamp; reports bad ones by line number; writes them to --rejected', async () => {
+    const local = await collector()
+    const path = join(dir, 'mixed.ndjson')
+    const rejected = join(dir, 'mixed.rejected.ndjson')
+    writeFileSync(path, `${MIXED.join('\n')}\n`)
+    const result = await run(['import', path, '--rejected', rejected, ...to(local)])
+    expect(result.code).toBe(3)
+    expect(local.messages.map((m) => [m.messageId, m.timestamp])).toEqual([
+      ['ok-1', '2020-05-01T00:00:00Z'],
+      ['ok-2', '2020-05-02T00:00:00.000Z'],
+      ['ok-3', expect.any(String)],
+    ])
+    expect(result.stdout).toContain(`import ${path}: 8 lines read\ndelivered 3\nrejected 4 (written to ${rejected})\n`)
+    expect(result.stdout).toMatch(/ {2}line 2: not JSON/)
+    expect(result.stdout).toMatch(/ {2}line 4: "type" must be one of identify, track, page, screen, group, alias \(got "launch"\)/)
+    expect(result.stdout).toMatch(/ {2}line 5: invalid: track: "event" is required/)
+    expect(result.stdout).toMatch(/ {2}line 7: not a JSON object/)
+    expect(result.stdout).toContain('failed 0')
+    expect(readFileSync(rejected, 'utf8')).toBe(`${[MIXED[1], MIXED[3], MIXED[4], MIXED[6]].join('\n')}\n`)
+  })
+
+  it('reads stdin with -', async () => {
+    const local = await collector()
+    const result = await run(['import', '-', ...to(local)], { stdin: `${MIXED[0]}\n${MIXED[5]}\n` })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('import stdin: 2 lines read\ndelivered 2\nrejected 0\nfailed 0')
+    expect(local.messages.map((m) => m.messageId)).toEqual(['ok-1', 'ok-2'])
+  })
+
+  it('--dry-run validates every line and sends nothing', async () => {
+    const local = await collector()
+    const path = join(dir, 'dry.ndjson')
+    writeFileSync(path, `${MIXED.join('\n')}\n`)
+    const result = await run(['import', path, '--dry-run', '--endpoint', local.url])
+    expect(result.code).toBe(3)
+    expect(result.stdout).toContain('(dry run: nothing sent): 8 lines read\nvalid 3\nrejected 4')
+    expect(result.stdout).toMatch(/line 5: invalid: track: "event" is required/)
+    expect(local.requests).toHaveLength(0)
+  })
+
+  it('--rate bounds the rate', async () => {
+    const local = await collector()
+    const { path } = events(40, 'rate.ndjson')
+    const result = await run(['import', path, '--rate', '20', '--batch-size', '5', ...to(local)])
+    expect(result.code).toBe(0)
+    expect(local.messages).toHaveLength(40)
+    // 40 messages at 20/s: the last one may go no sooner than 1.95 s after the first.
+    const times = local.requests.map((r) => r.receivedAt)
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1500)
+    expect(result.ms).toBeGreaterThanOrEqual(1950)
+    expect(result.ms).toBeLessThan(6000)
+  })
+
+  it('stops at the first delivery failure (a 401), leaving the checkpoint before it, and exits 1', async () => {
+    const local = await collector()
+    const { path } = events(30, 'unauthorized.ndjson')
+    const checkpoint = join(dir, 'unauthorized.checkpoint')
+    const result = await run([
+      'import',
+      path,
+      '--resume',
+      checkpoint,
+      '--batch-size',
+      '10',
+      '--endpoint',
+      local.url,
+      '--write-key',
+      'wrong',
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/line 1: rejected: .*HTTP 401/)
+    expect(result.stdout).toContain('every line up to 0 has an outcome')
+    expect(JSON.parse(readFileSync(checkpoint, 'utf8')).line).toBe(0)
+  })
+
+  it('resumes after a kill (SIGKILL mid-run): every message arrives, duplicates only from the batches in flight', async () => {
+    const local = await collector()
+    local.setDefaultResponse({ delayMs: 150 })
+    const { path, ids } = events(3000, 'kill.ndjson')
+    const checkpoint = join(dir, 'kill.checkpoint')
+    const args = ['import', path, '--resume', checkpoint, '--batch-size', '50', '--progress-interval', '0.1', ...to(local)]
+    const first = start(args)
+    await local.waitForRequests(12, { timeoutMs: 10_000 })
+    first.child.kill('SIGKILL')
+    const killed = await first.done
+    expect(killed.signal).toBe('SIGKILL')
+    // Progress lines on a non-terminal stderr: plain, periodic.
+    expect(killed.stderr).toMatch(/progress: [\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s · [\d.]+% · ETA \d+s/)
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { line: number; complete: boolean }
+    expect(saved.line).toBeGreaterThan(0)
+    expect(saved.line).toBeLessThan(3000)
+    const beforeResume = local.messages.length
+
+    local.setDefaultResponse(undefined)
+    const second = await run(args)
+    expect(second.code).toBe(0)
+    expect(second.stdout).toContain(`skipped ${saved.line} (already done, per the checkpoint)`)
+    const arrived = new Set(local.messages.map((m) => m.messageId))
+    expect(ids.filter((id) => !arrived.has(id))).toEqual([]) // nothing lost
+    const duplicates = [...local.duplicateMessageIds().values()].reduce((sum, n) => sum + n - 1, 0)
+    // Re-sent: only what had no outcome at the kill, at most the 4 batches of 50 on the wire.
+    expect(duplicates).toBeLessThanOrEqual(4 * 50)
+    expect(local.messages.length).toBe(3000 + duplicates)
+    expect(beforeResume).toBeGreaterThan(0)
+    expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ line: 3000, complete: true })
+  })
+
+  it('Ctrl-C (SIGINT) stops after what is in flight, checkpoints, exits 130; a re-run sends the rest exactly once', async () => {
+    const local = await collector()
+    local.setDefaultResponse({ delayMs: 100 })
+    const { path, ids } = events(3000, 'sigint.ndjson')
+    const checkpoint = join(dir, 'sigint.checkpoint')
+    const args = ['import', path, '--resume', checkpoint, '--batch-size', '50', ...to(local)]
+    const first = start(args)
+    await local.waitForRequests(8, { timeoutMs: 10_000 })
+    first.child.kill('SIGINT')
+    const stopped = await first.done
+    expect(stopped.code).toBe(130)
+    expect(stopped.stderr).toContain('stopping: no more lines are read; waiting for what is in flight')
+    expect(stopped.stdout).toContain('interrupted: stopped after what was in flight')
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { line: number }
+    expect(saved.line).toBeLessThan(3000)
+    // Every line up to the checkpoint arrived, and nothing after it: what was in flight was finished.
+    expect(local.messages.map((m) => m.messageId).sort()).toEqual(ids.slice(0, saved.line).sort())
+
+    local.setDefaultResponse(undefined)
+    const second = await run(args)
+    expect(second.code).toBe(0)
+    expect(local.messages.map((m) => m.messageId).sort()).toEqual([...ids].sort())
+    expect(local.duplicateMessageIds().size).toBe(0)
+  })
+})
