@@ -7,26 +7,30 @@ import { defineConfig } from 'tsup'
 // since `require` reaches this build only in Node-compatible runtimes (the edge package routes
 // workerd, edge-light, worker and browser to the ES module build). The ES module build leaves
 // nanoid to the importer's resolver, so edge bundlers still pick its browser entry (Web Crypto).
-const nanoidPerFormat: Plugin = {
-  name: 'nanoid-per-format',
+// ky (the `./ky` entry only) is ES module only too: the same, so `require('@cdp-analytics/core/ky')`
+// works on every Node 20; a ky instance passed in is the user's own either way.
+const esmOnlyPerFormat: Plugin = {
+  name: 'esm-only-per-format',
   setup(build) {
     const cjs = build.initialOptions.format === 'cjs'
-    build.onResolve({ filter: /^nanoid$/ }, () =>
-      cjs ? { path: createRequire(import.meta.url).resolve('nanoid') } : { path: 'nanoid', external: true },
+    build.onResolve({ filter: /^(nanoid|ky)$/ }, ({ path }) =>
+      cjs ? { path: createRequire(import.meta.url).resolve(path) } : { path, external: true },
     )
     if (cjs) build.onResolve({ filter: /^node:/ }, ({ path }) => ({ path, external: true }))
   },
 }
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/ky.ts'],
+  // Each entry stands alone: the main bundle must not change shape (or size) because of the ky entry.
+  splitting: false,
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  // valibot stays external (it ships CommonJS too); nanoid is external or bundled per format, above.
+  // valibot stays external (it ships CommonJS too); nanoid and ky are external or bundled per format, above.
   external: ['valibot'],
-  noExternal: ['nanoid'],
-  esbuildPlugins: [nanoidPerFormat],
+  noExternal: ['nanoid', 'ky'],
+  esbuildPlugins: [esmOnlyPerFormat],
 })

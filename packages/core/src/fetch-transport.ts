@@ -7,18 +7,12 @@ import type { Transport, TransportRequest, TransportResult } from './transport.j
 export interface FetchTransportOptions {
   /** The fetch to call; looked up at call time when left out. @default globalThis.fetch */
   fetch?: typeof fetch
-  /**
-   * Node only: an undici `Dispatcher` passed as fetch's `dispatcher`, for example a `ProxyAgent`
-   * to send through a forward proxy. Ignored by runtimes whose fetch has no such option.
-   */
-  dispatcher?: unknown
 }
 
 /** How much of an error response to keep for the error message. */
 const DETAIL_CHARS = 500
 
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
-  const dispatcher = options.dispatcher === undefined ? undefined : { dispatcher: options.dispatcher }
   return {
     async send(request: TransportRequest): Promise<TransportResult> {
       // One signal per attempt, aborted by the timeout or by close()'s deadline. A timer and a
@@ -42,8 +36,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
           signal: controller.signal,
           // A redirect would re-send the write key elsewhere; retry-policy.ts reports it instead.
           redirect: 'manual',
-          ...dispatcher,
-        } as RequestInit)
+        })
         // The timeout also bounds reading the body: a server that stalls after its headers
         // cannot hold a request slot.
         return {
