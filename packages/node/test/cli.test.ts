@@ -236,6 +236,27 @@ describe('cdp-analytics import', () => {
     expect(result.ms).toBeLessThan(6000)
   })
 
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'on a terminal, redraws one progress line in place with the rate, percent and ETA',
+    async () => {
+      const local = await collector()
+      local.setDefaultResponse({ delayMs: 100 })
+      const { path } = events(1500, 'tty.ndjson')
+      const command = [process.execPath, CLI, 'import', path, '--batch-size', '50', ...to(local)].map((arg) => `'${arg}'`).join(' ')
+      // script(1) runs the command on a pseudo-terminal, as a person at a shell would.
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let screen = ''
+      child.stdout.on('data', (chunk) => (screen += chunk))
+      const [code] = (await new Promise((resolve) => child.on('close', (...args) => resolve(args)))) as [number]
+      expect(code).toBe(0)
+      const ERASE = '\r\u001b[K' // carriage return + erase line: the line is redrawn in place
+      expect(screen).toContain(ERASE)
+      expect(screen).toMatch(/[\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s · [\d.]+% · ETA \d+s/)
+      expect(screen).not.toContain('progress:')
+      expect(screen).toContain('delivered 1500')
+    },
+  )
+
   it('stops at the first delivery failure (a 401), leaving the checkpoint before it, and exits 1', async () => {
     const local = await collector()
     const { path } = events(30, 'unauthorized.ndjson')
