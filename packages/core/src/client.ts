@@ -211,11 +211,22 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
     if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
+    if (this.settings.disable) return this.pretendDelivered(message, callback)
     const item: QueuedMessage = { message: callback && message, json: serialized.json, bytes: serialized.bytes, callback }
     const full = this.scheduler.add(item)
     if (full) return this.refuse(full, message, callback)
     this.counts.enqueued++
     this.onEnqueue?.()
+  }
+
+  /** `disable: true`: a valid message is reported delivered, after the call returned, and never sent. */
+  private pretendDelivered(message: Message, callback: Callback | undefined): void {
+    this.counts.enqueued++
+    this.counts.delivered++
+    queueMicrotask(() => {
+      this.emit('delivered', { message })
+      if (callback) this.callSafely(callback, undefined, message)
+    })
   }
 
   /** A call that never entered the queue: report it asynchronously, or throw in strict mode. */

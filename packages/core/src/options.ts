@@ -66,6 +66,12 @@ export interface AnalyticsOptions {
   /** Throw a ValidationError from the call instead of reporting it to the callback. For tests. @default false */
   strict?: boolean
   /**
+   * Send nothing: calls are still validated and serialized, and each valid one is reported
+   * delivered (callback without an error, `delivered` event), but no request is made. For tests
+   * and local development. @default false
+   */
+  disable?: boolean
+  /**
    * Gzip request bodies of 1 KiB and more (`Content-Encoding: gzip`) where the runtime has
    * `CompressionStream` (Node 20+, workerd, Deno, Bun); plain elsewhere. Byte limits still count
    * the uncompressed JSON. @default false
@@ -101,6 +107,7 @@ export interface Settings {
   verbose: boolean
   strict: boolean
   compress: boolean
+  disable: boolean
 }
 
 export const DEFAULT_ENDPOINT = 'https://cdp.customer.io'
@@ -164,6 +171,7 @@ function readOptions(options: AnalyticsOptions): Settings {
     verbose: options.verbose === true,
     strict: options.strict === true,
     compress: options.compress === true,
+    disable: options.disable === true,
   }
 }
 

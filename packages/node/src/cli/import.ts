@@ -58,7 +58,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
     flushInterval: 1000,
     maxInFlight: IN_FLIGHT,
     // Validation only: the client builds and checks every message; nothing leaves the process.
-    ...(dryRun ? { transport: { send: async () => ({ kind: 'response' as const, status: 200 }) } } : {}),
+    ...(dryRun ? { disable: true } : {}),
   })
   // Read while fewer than `high` lines wait for an outcome (every request slot busy and one more
   // batch ready); after a pause, read again once a batch has settled. This bounds memory.
