@@ -1,6 +1,8 @@
 export { Analytics } from './analytics.js'
 export type { NodeAnalyticsOptions } from './analytics.js'
 export { VERSION } from './version.js'
+export { closeOnSignals } from './shutdown.js'
+export type { CloseOnSignalsOptions } from './shutdown.js'
 export { createHttpTransport } from './http-transport.js'
 export type { HttpTransport, HttpTransportOptions } from './http-transport.js'
 // Overrides the core's export of the same name (an explicit export wins over `export *`).

@@ -1,6 +1,7 @@
 // The `cdp-analytics` command, end to end: the built bin (dist/cli.js) runs in a child process
 // against the local collector, as a user would run it from a shell.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -247,7 +248,7 @@ describe('cdp-analytics import', () => {
       const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] })
       let screen = ''
       child.stdout.on('data', (chunk) => (screen += chunk))
-      const [code] = (await new Promise((resolve) => child.on('close', (...args) => resolve(args)))) as [number]
+      const [code] = await once(child, 'close')
       expect(code).toBe(0)
       const ERASE = '\r\u001b[K' // carriage return + erase line: the line is redrawn in place
       expect(screen).toContain(ERASE)

@@ -1,0 +1,59 @@
+// Graceful shutdown (issue 11): closeOnSignals delivers what is queued when a server gets SIGTERM
+// or SIGINT, then the process ends as the signal would have ended it. And the serverless pattern:
+// await flush() per invocation, with nothing left holding the event loop.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { collector, WRITE_KEY } from './helpers/setup.js'
+
+const server = fileURLToPath(new URL('./fixtures/server-with-signals.mjs', import.meta.url))
+const lambda = fileURLToPath(new URL('./fixtures/lambda-invoke.mjs', import.meta.url))
+
+function start(script: string, args: string[]) {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal, stdout, stderr }))
+  const ready = new Promise<void>((resolve) => child.stdout.on('data', () => stdout.includes('ready') && resolve()))
+  return { child, exited, ready }
+}
+
+describe('closeOnSignals', () => {
+  it.each([
+    // mode, signal, messages that arrive, how the process ends
+    ['helper', 'SIGTERM', 5, { code: null, signal: 'SIGTERM' }],
+    ['helper', 'SIGINT', 5, { code: null, signal: 'SIGINT' }],
+    ['own-handler', 'SIGTERM', 5, { code: 0, signal: null }], // the app's handler closes the server; the process ends by itself
+    ['none', 'SIGTERM', 0, { code: null, signal: 'SIGTERM' }], // without it the queued events are lost
+  ] as const)('%s: on %s, %i queued events arrive, then the process ends as %o', async (mode, signal, arrive, ending) => {
+    const local = await collector()
+    const { child, exited, ready } = start(server, [local.url, WRITE_KEY, mode])
+    await ready
+    expect(local.requests).toHaveLength(0) // still queued: flushInterval is 60 s
+    child.kill(signal)
+    const result = await exited
+    expect(result.stderr).toBe('')
+    expect({ code: result.code, signal: result.signal }).toEqual(ending)
+    expect(local.messages).toHaveLength(arrive)
+    if (mode !== 'none') expect(result.stdout).toContain(`closed on ${signal}`)
+  })
+})
+
+describe('serverless (Lambda-style handler)', () => {
+  it('await flush() per invocation delivers that invocation’s events; nothing holds the process after', async () => {
+    const local = await collector()
+    const started = Date.now()
+    const { exited } = start(lambda, [local.url, WRITE_KEY])
+    const result = await exited
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    // Each invocation found its own events at the collector when its flush() settled.
+    expect(result.stdout).toBe('invocation 1: 2 delivered\ninvocation 2: 4 delivered\n')
+    expect(local.messages.map((m) => m.event)).toEqual(['order 1', 'receipt 1', 'order 2', 'receipt 2'])
+    // The default flushInterval is 5 s: exiting well before shows no timer held the event loop.
+    expect(Date.now() - started).toBeLessThan(4000)
+  })
+})
