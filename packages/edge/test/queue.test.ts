@@ -143,4 +143,22 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
     ])
     expect((JSON.parse(bodies[0]!) as { batch: Message[] }).batch.map((m) => m.messageId)).toEqual(['m1'])
   })
+
+  it('without a write key in env sends nothing and leaves every message to the Queue', async () => {
+    const { bodies, transport } = recording({ kind: 'response', status: 200 })
+    const errors: unknown[] = []
+    const handler = createQueueConsumer<{ CDP_WRITE_KEY?: string }>({
+      writeKey: (env) => env.CDP_WRITE_KEY as string,
+      transport,
+      logger: { debug() {}, info() {}, warn() {}, error: (line) => void errors.push(line) },
+    })
+    const queued = [queueMessage({ v: 1, batch: [message(1)] }), queueMessage({ v: 1, batch: [message(2)] })]
+    await handler({ queue: 'q', messages: queued.map((q) => q.msg) }, {})
+    expect(bodies).toEqual([])
+    expect(queued.map(({ done }) => done)).toEqual([
+      { action: 'retry', delaySeconds: 300 },
+      { action: 'retry', delaySeconds: 300 },
+    ])
+    expect(String(errors[0])).toMatch(/writeKey is missing/)
+  })
 })

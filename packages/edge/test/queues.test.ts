@@ -4,7 +4,7 @@
 import { type Collector, startCollector } from '@cdp-analytics/node/testing'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { QueueRejection } from '../src/index.js'
+import type { QueuedBatch, QueueRejection } from '../src/index.js'
 import { bundle } from './helpers/bundle.js'
 
 const WRITE_KEY = 'queue-consumer-write-key'
@@ -15,6 +15,8 @@ const CONSUMER = { maxBatchSize: 100, maxBatchTimeout: 0.2, maxRetries: 10, dead
  * slows the invocations down (a cut needs fewer than 50 Queue messages a second).
  */
 const BULK = { ...CONSUMER, maxBatchTimeout: 2 }
+/** Two attempts, then the dead-letter queue. */
+const FRAGILE = { ...CONSUMER, maxRetries: 1, deadLetterQueue: 'cdp-dead' }
 let collector: Collector
 let mf: Miniflare
 
@@ -31,15 +33,19 @@ beforeAll(async () => {
         name: 'producer',
         modules: true,
         script: producer!,
-        queueProducers: { CDP_QUEUE: { queueName: 'cdp-events' }, CDP_QUEUE_BULK: { queueName: 'cdp-bulk' } },
+        queueProducers: {
+          CDP_QUEUE: { queueName: 'cdp-events' },
+          CDP_QUEUE_BULK: { queueName: 'cdp-bulk' },
+          CDP_QUEUE_FRAGILE: { queueName: 'cdp-fragile' },
+        },
       },
       {
         name: 'consumer',
         modules: true,
         script: consumer!,
         bindings: { CDP_WRITE_KEY: WRITE_KEY, CDP_ENDPOINT: collector.url },
-        kvNamespaces: ['REJECTED'],
-        queueConsumers: { 'cdp-events': CONSUMER, 'cdp-bulk': BULK },
+        kvNamespaces: ['REJECTED', 'DEAD'],
+        queueConsumers: { 'cdp-events': CONSUMER, 'cdp-bulk': BULK, 'cdp-fragile': FRAGILE, 'cdp-dead': { maxBatchTimeout: 0.2 } },
       },
     ],
   })
@@ -79,14 +85,16 @@ async function waitForRun(run: string, count: number, timeoutMs = 30_000): Promi
   await new Promise((resolve) => setTimeout(resolve, 1500)) // a redelivery would take ≥ 1 s + the batch timeout
 }
 
-async function rejections(): Promise<QueueRejection[]> {
-  const kv = (await mf.getKVNamespace('REJECTED', 'consumer')) as unknown as {
+/** Every value in a KV namespace of the consumer, parsed. */
+async function stored<T>(namespace: 'REJECTED' | 'DEAD'): Promise<T[]> {
+  const kv = (await mf.getKVNamespace(namespace, 'consumer')) as unknown as {
     list(): Promise<{ keys: { name: string }[] }>
     get(key: string): Promise<string | null>
   }
   const { keys } = await kv.list()
-  return Promise.all(keys.map(async ({ name }) => JSON.parse((await kv.get(name))!) as QueueRejection))
+  return Promise.all(keys.map(async ({ name }) => JSON.parse((await kv.get(name))!) as T))
 }
+const rejections = () => stored<QueueRejection>('REJECTED')
 
 describe('Queues: producer and consumer in workerd', { timeout: 60_000 }, () => {
   it('1,000 invocations tracking 2 events each arrive as at most 25 API requests, each message once', async () => {
@@ -166,6 +174,30 @@ describe('Queues: producer and consumer in workerd', { timeout: 60_000 }, () => 
       expect(collector.duplicateMessageIds().size).toBe(0)
     })
   }
+})
+
+describe('Queues: an outage longer than max_retries', { timeout: 60_000 }, () => {
+  it('leaves the messages in the dead-letter queue, intact, instead of dropping them', async () => {
+    collector.setDefaultResponse({ status: 503 })
+    try {
+      await invokeMany(3, (i) => `/?queue=fragile&run=dead&n=2&i=${i}`, 3)
+      const deadline = Date.now() + 20_000
+      let dead: QueuedBatch[] = []
+      while (dead.flatMap((body) => body.batch).length < 6 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        dead = await stored<QueuedBatch>('DEAD')
+      }
+      const deadIds = dead.flatMap((body) => body.batch.map((m) => m.messageId))
+      expect(deadIds).toHaveLength(6)
+      // Each was tried twice (max_retries 1), always answered 503, and is kept with its messageId for a replay.
+      const attempts = collector.requests.flatMap(idsOf)
+      expect(attempts.sort()).toEqual([...deadIds, ...deadIds].sort())
+      expect(collector.requests.every((r) => r.status === 503)).toBe(true)
+      expect(dead.flatMap((body) => body.batch).every((m) => (m.properties as { run: string }).run === 'dead')).toBe(true)
+    } finally {
+      collector.setDefaultResponse(undefined)
+    }
+  })
 })
 
 describe('Queues: producer-side failures reach the callback', { timeout: 60_000 }, () => {
