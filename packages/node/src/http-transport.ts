@@ -5,8 +5,8 @@
  * response with its Retry-After, bodies are always drained, redirects are never followed, the
  * timeout bounds the whole exchange, the close signal aborts, and it never throws.
  */
-import http from 'node:http'
-import https from 'node:https'
+import { type Agent, type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Transport, TransportRequest, TransportResult } from '@cdp-analytics/core'
 
 export interface HttpTransportOptions {
@@ -14,7 +14,7 @@ export interface HttpTransportOptions {
    * The Agent every request goes through, for example a proxy agent (`https-proxy-agent`) or one of
    * your own. @default a keep-alive Agent per protocol, with `maxSockets` sockets
    */
-  agent?: http.Agent
+  agent?: Agent
   /**
    * Sockets the default Agents keep open per origin. A client raises it to its `maxInFlight` when
    * it is given this transport, so requests never wait for a socket. @default 4
@@ -35,14 +35,14 @@ export interface HttpTransport extends Transport {
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   let maxSockets = options.maxSockets ?? 4
-  const agents: { http?: http.Agent; https?: https.Agent } = {}
-  const agentFor = (protocol: string): http.Agent => {
+  const agents: { http?: HttpAgent; https?: HttpsAgent } = {}
+  const agentFor = (protocol: string): Agent => {
     if (options.agent) return options.agent
     if (protocol === 'https:') {
-      agents.https ??= new https.Agent({ keepAlive: true, maxSockets })
+      agents.https ??= new HttpsAgent({ keepAlive: true, maxSockets })
       return agents.https
     }
-    agents.http ??= new http.Agent({ keepAlive: true, maxSockets })
+    agents.http ??= new HttpAgent({ keepAlive: true, maxSockets })
     return agents.http
   }
   return {
@@ -54,11 +54,11 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   }
 }
 
-function send(request: TransportRequest, agentFor: (protocol: string) => http.Agent): Promise<TransportResult> {
+function send(request: TransportRequest, agentFor: (protocol: string) => Agent): Promise<TransportResult> {
   return new Promise<TransportResult>((resolve) => {
     let timedOut = false
     let settled = false
-    let req: http.ClientRequest | undefined
+    let req: ClientRequest | undefined
     let timer: ReturnType<typeof setTimeout> | undefined
     const onAbort = () => req?.destroy(abortError(request.signal.reason))
     const finish = (result: TransportResult) => {
@@ -76,7 +76,7 @@ function send(request: TransportRequest, agentFor: (protocol: string) => http.Ag
     try {
       const url = new URL(request.url)
       const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body
-      req = (url.protocol === 'https:' ? https : http).request(url, {
+      req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
         method: 'POST',
         agent: agentFor(url.protocol),
         headers: { ...request.headers, 'Content-Length': String(body.byteLength) },
