@@ -23,7 +23,7 @@ interface Run {
 
 function start(
   args: string[],
-  options: { stdin?: string; env?: Record<string, string> } = {},
+  options: { stdin?: string; keepStdinOpen?: boolean; env?: Record<string, string> } = {},
 ): { child: ChildProcess; done: Promise<Run> } {
   const started = Date.now()
   const env = { ...process.env, CDP_WRITE_KEY: '', CDP_ENDPOINT: '', ...options.env }
@@ -32,7 +32,8 @@ function start(
   let stderr = ''
   child.stdout!.on('data', (chunk) => (stdout += chunk))
   child.stderr!.on('data', (chunk) => (stderr += chunk))
-  child.stdin!.end(options.stdin ?? '')
+  if (options.keepStdinOpen) child.stdin!.write(options.stdin ?? '')
+  else child.stdin!.end(options.stdin ?? '')
   const done = new Promise<Run>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }))
   })
@@ -211,6 +212,20 @@ describe('cdp-analytics import', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('import stdin: 2 lines read\ndelivered 2\nrejected 0\nfailed 0')
     expect(local.messages.map((m) => m.messageId)).toEqual(['ok-1', 'ok-2'])
+  })
+
+  it('Ctrl-C while stdin has no more to give stops at once, with the lines so far checkpointed', async () => {
+    const local = await collector()
+    const checkpoint = join(dir, 'stdin.checkpoint')
+    const { child, done } = start(['import', '-', '--resume', checkpoint, ...to(local)], {
+      stdin: `${MIXED[0]}\n${MIXED[5]}\n`,
+      keepStdinOpen: true, // a producer that is still running
+    })
+    await local.waitForMessages(2)
+    child.kill('SIGINT')
+    const result = await done
+    expect(result.code).toBe(130)
+    expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ input: '-', line: 2, complete: false })
   })
 
   it('--dry-run validates every line and sends nothing', async () => {

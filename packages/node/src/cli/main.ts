@@ -39,8 +39,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'send') return send(target, values, clientFactory(values, false))
   if (command === 'import') {
     // A backfill allocates a few short-lived objects per line. V8's default young generation
-    // (16 MB semi-spaces) lets RSS climb to ~195 MB on a 1 GB file; 4 MB kept it at 184 MB
-    // at the same rate (BENCHMARKS.md, "Import"). It applies to this process only.
+    // (16 MB semi-spaces) let RSS climb to 194 MB on a 1 GB file; 4 MB kept it at 184 MB
+    // at the same rate (fetch transport; 164 MB with node:http) (BENCHMARKS.md, "Import"). It applies to this process only.
     setFlagsFromString('--max-semi-space-size=4')
     return runImport(target, values, clientFactory(values, values['dry-run'] === true))
   }
