@@ -15,6 +15,7 @@ import { run, runOk } from './helpers/run.js'
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 const TYPES_NODE = '@types/node@20.19.43'
+const KY = 'ky@1.14.3'
 
 interface AppSpec {
   name: string
@@ -59,7 +60,8 @@ async function makeApp(spec: AppSpec): Promise<{ dir: string; main: string }> {
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `fixture-${spec.name}`, private: true, type: spec.type }, null, 2)}\n`)
   copyFileSync(join(fixtures, spec.source), join(dir, spec.source))
   const { core, node, edge } = tarballs()
-  await runOk('npm', [...npmInstall, core, node, edge, ...(spec.ts ? [TYPES_NODE] : [])], { cwd: dir, timeoutMs: 170_000 })
+  // ky: the optional peer a user of the `/ky` entries installs.
+  await runOk('npm', [...npmInstall, core, node, edge, KY, ...(spec.ts ? [TYPES_NODE] : [])], { cwd: dir, timeoutMs: 170_000 })
   if (!spec.ts) return { dir, main: spec.source }
   const compilerOptions = {
     ...spec.ts,
@@ -82,6 +84,7 @@ interface AppResult {
   outcomes: { client: string; error?: string; messageId?: string }[]
   received: { event: string; messageId: string; library: string }[]
   requestsValid: boolean
+  kyEntries: boolean
 }
 
 /** Runs the app and checks what it printed: both events delivered and received by the collector. */
@@ -95,14 +98,19 @@ async function expectAppDelivers(command: string, args: string[], dir: string, f
   expect(app.outcomes.map((o) => [o.client, o.error])).toEqual([
     ['node', undefined],
     ['edge', undefined],
+    ['node-http', undefined],
+    ['node-ky', undefined],
   ])
   const sent = new Map(app.outcomes.map((o) => [o.client, o.messageId]))
   expect(app.received).toEqual([
     { event: `${fixture} via node`, messageId: sent.get('node'), library: '@cdp-analytics/node' },
     { event: `${fixture} via edge`, messageId: sent.get('edge'), library: '@cdp-analytics/edge' },
+    { event: `${fixture} via node-http`, messageId: sent.get('node-http'), library: '@cdp-analytics/node' },
+    { event: `${fixture} via node-ky`, messageId: sent.get('node-ky'), library: '@cdp-analytics/node' },
   ])
   for (const [client, id] of sent) expect(result.stdout).toContain(`delivered ${client} ${id}`)
   expect(app.requestsValid).toBe(true)
+  expect(app.kyEntries, 'the /ky entries of core and edge load').toBe(true)
   expect(app.sharedCore, 'node and edge clients extend the one core the app imports').toBe(true)
 }
 
