@@ -350,5 +350,12 @@ describe('cdp-analytics import', () => {
     expect(second.code).toBe(0)
     expect(local.messages.map((m) => m.messageId).sort()).toEqual([...ids].sort())
     expect(local.duplicateMessageIds().size).toBe(0)
+
+    // Once complete, the same command again sends nothing.
+    const requests = local.requests.length
+    const third = await run(args)
+    expect(third.code).toBe(0)
+    expect(third.stdout).toContain('skipped 3000 (already done, per the checkpoint)\ndelivered 0')
+    expect(local.requests).toHaveLength(requests)
   })
 })
