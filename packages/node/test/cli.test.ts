@@ -228,6 +228,15 @@ describe('cdp-analytics import', () => {
     expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ input: '-', line: 2, complete: false })
   })
 
+  it('gives a line without a messageId a stable one (derived from its content), the same on every run', async () => {
+    const local = await collector()
+    const line = '{"type":"track","userId":"u1","event":"No Id","timestamp":"2020-05-03T00:00:00Z"}'
+    for (let attempt = 0; attempt < 2; attempt++) expect((await run(['import', '-', ...to(local)], { stdin: `${line}\n` })).code).toBe(0)
+    const [first, second] = local.messages.map((m) => m.messageId)
+    expect(first).toMatch(/^line-[\w-]{27}$/)
+    expect(second).toBe(first)
+  })
+
   it('--dry-run validates every line and sends nothing', async () => {
     const local = await collector()
     const path = join(dir, 'dry.ndjson')

@@ -3,6 +3,7 @@
  * `timestamp` and `messageId`. Streams: reading pauses while too many messages wait for an outcome,
  * so memory stays flat whatever the file's size. See checkpoint.ts for what `--resume` guarantees.
  */
+import { createHash } from 'node:crypto'
 import { closeSync, createReadStream, existsSync, openSync, statSync, writeSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
@@ -195,6 +196,9 @@ export async function runImport(input: string | undefined, values: Values, makeC
         reject(n, line, `"type" must be one of ${TYPES.join(', ')} (got ${JSON.stringify(type) ?? 'none'})`)
         continue
       }
+      // A line without a messageId gets one derived from its content, so that a line sent again
+      // after a resume keeps its id and the API can de-duplicate it.
+      if (params.messageId === undefined) params.messageId = lineId(line)
       outstanding++
       const call = analytics[type as MessageType] as (params: unknown, callback: (error: AnalyticsError | undefined) => void) => void
       // The raw line is kept only while it may still be written to the --rejected file.
@@ -226,6 +230,11 @@ export async function runImport(input: string | undefined, values: Values, makeC
   if (stopReason === 'interrupted') return EXIT.interrupted
   if (stopReason === 'failed' || tally.failed > 0) return EXIT.failed
   return tally.rejected > 0 ? EXIT.rejected : EXIT.ok
+}
+
+/** A stable messageId for a line that has none: identical lines share it (and count once). */
+function lineId(line: string): string {
+  return `line-${createHash('sha256').update(line).digest('base64url').slice(0, 27)}`
 }
 
 function sleep(ms: number, cancelled: () => boolean): Promise<void> {
