@@ -2,11 +2,11 @@
 // against the local collector, as a user would run it from a shell.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FLAGS } from '../src/cli/options.js'
 import type { Collector } from '../src/testing/index.js'
 import { collector, deadPort, WRITE_KEY } from './helpers/setup.js'
@@ -48,6 +48,7 @@ beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: build first (pnpm --filter @cdp-analytics/node build)')
   dir = mkdtempSync(join(tmpdir(), 'cdp-cli-'))
 })
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** An NDJSON file of `count` track lines with known messageIds and old timestamps. */
 function events(count: number, name = `events-${count}.ndjson`): { path: string; ids: string[] } {
@@ -258,7 +259,7 @@ describe('cdp-analytics import', () => {
     const times = local.requests.map((r) => r.receivedAt)
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1500)
     expect(result.ms).toBeGreaterThanOrEqual(1950)
-    expect(result.ms).toBeLessThan(6000)
+    expect(result.ms).toBeLessThan(8000) // not throttled far below the rate (slack for a loaded machine)
   })
 
   it.skipIf(!existsSync('/usr/bin/script'))(
