@@ -11,6 +11,7 @@
  * events as fit 500,000 bytes of our messages); 'default' leaves every SDK at its defaults.
  */
 import { randomUUID } from 'node:crypto'
+import { Agent, request as httpRequest } from 'node:http'
 import { trackParams } from './workload.mjs'
 
 const WRITE_KEY = 'bench-write-key'
@@ -20,22 +21,36 @@ const CLOSE_TIMEOUT = 600_000
 const UNLIMITED = 1_000_000
 const MAX_BODY_BYTES = 500_000
 
+/** Ours, with the batch settings of the run and the given transport (the default is fetch). */
+async function createCdp({ url, batch }, transport) {
+  const { Analytics } = await import('@cdp-analytics/node')
+  const size = batch.kind === 'max' ? UNLIMITED : batch.flushAt
+  const client = new Analytics({
+    writeKey: WRITE_KEY,
+    endpoint: url,
+    ...(transport ? { transport: await transport() } : {}),
+    ...(batch.kind === 'default' ? {} : { flushAt: size, maxBatchSize: size }),
+  })
+  return {
+    track: (seq) => client.track(trackParams(seq)),
+    close: () => client.close({ timeout: CLOSE_TIMEOUT }),
+  }
+}
+
 export const contenders = {
   cdp: {
     label: 'cdp-analytics',
-    async create({ url, batch }) {
-      const { Analytics } = await import('@cdp-analytics/node')
-      const size = batch.kind === 'max' ? UNLIMITED : batch.flushAt
-      const client = new Analytics({
-        writeKey: WRITE_KEY,
-        endpoint: url,
-        ...(batch.kind === 'default' ? {} : { flushAt: size, maxBatchSize: size }),
-      })
-      return {
-        track: (seq) => client.track(trackParams(seq)),
-        close: () => client.close({ timeout: CLOSE_TIMEOUT }),
-      }
-    },
+    create: (options) => createCdp(options),
+  },
+
+  'cdp-http': {
+    label: 'cdp-analytics (http transport)',
+    create: (options) => createCdp(options, async () => (await import('@cdp-analytics/node')).createHttpTransport()),
+  },
+
+  'cdp-ky': {
+    label: 'cdp-analytics (ky transport)',
+    create: (options) => createCdp(options, async () => (await import('@cdp-analytics/node/ky')).createKyTransport()),
   },
 
   segment: {
@@ -85,8 +100,33 @@ export const contenders = {
 
   floor: {
     label: 'floor: JSON.stringify + fetch, 4 in flight',
-    create: createFloor,
+    create: (options) => createFloor(options, postWithFetch),
   },
+
+  'floor-http': {
+    label: 'floor: JSON.stringify + node:http, 4 sockets',
+    create: (options) => createFloor(options, postWithHttp()),
+  },
+}
+
+/** The floors' POST: Node's fetch, reading the answer to its end. */
+function postWithFetch(url, headers, body) {
+  return fetch(url, { method: 'POST', headers, body }).then((res) => res.arrayBuffer())
+}
+
+/** The node:http floor's POST: a keep-alive Agent of 4 sockets, Content-Length, the answer drained. */
+function postWithHttp() {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 })
+  return (url, headers, body) =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.on('end', resolve)
+        res.on('error', reject)
+        res.resume()
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
 }
 
 async function createPostHog({ url, batch }, maxQueueSize) {
@@ -129,7 +169,7 @@ export function maxBatchCount() {
  * The floor: messages built before the clock starts; the timed part is only what no SDK can
  * avoid: JSON.stringify per batch and a POST through fetch, at most 4 in flight.
  */
-async function createFloor({ url, batch: requested, n }) {
+async function createFloor({ url, batch: requested, n }, post) {
   // The floor has no defaults of its own: it sends flushAt 20, like the Go library's default.
   const batch = requested.kind === 'default' ? { kind: 'count', flushAt: 20 } : requested
   const messages = new Array(n)
@@ -159,8 +199,7 @@ async function createFloor({ url, batch: requested, n }) {
     while (inFlight < 4 && ready.length > 0) {
       inFlight++
       const body = ready.shift()
-      fetch(`${url}/v1/batch`, { method: 'POST', headers, body })
-        .then((res) => res.arrayBuffer())
+      post(`${url}/v1/batch`, headers, body)
         .catch((error) => console.error('floor: request failed', error))
         .finally(() => {
           inFlight--

@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     modes: { type: 'string', default: 'burst,paced' },
     batch: { type: 'string', default: '20,max,default' },
-    contenders: { type: 'string', default: 'cdp,segment,customerio,posthog,floor' },
+    contenders: { type: 'string', default: 'cdp,cdp-http,cdp-ky,segment,customerio,posthog,floor,floor-http' },
     timeout: { type: 'string', default: '180' },
     json: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
@@ -81,6 +81,8 @@ async function runOnce({ contender, n, mode, batch, round }) {
     ...base,
     wallMs,
     closeMs: closed ? closed.closedAt - closed.startAt : NaN,
+    // The N calls themselves (the synchronous loop in burst mode), per call.
+    loopUsPerCall: closed ? ((closed.callsEndAt - closed.startAt) * 1000) / n : NaN,
     cpuMs,
     cpuUsPerEvent: (cpuMs * 1000) / n,
     rssBytes: done ? done.maxRssKb * 1024 : NaN,
@@ -172,7 +174,9 @@ function targets() {
   const rows = results.filter((r) => r.n === 100_000 && r.mode === 'burst' && r.batch === 'flushAt 20')
   const by = (name) => rows.filter((r) => r.contender === name)
   if (by('cdp').length === 0) return ''
-  const paired = (other, key) => median(by('cdp').map((ours) => ours[key] / (by(other).find((r) => r.round === ours.round)?.[key] ?? NaN)))
+  const pairedOf = (mine, other, key) =>
+    median(by(mine).map((ours) => ours[key] / (by(other).find((r) => r.round === ours.round)?.[key] ?? NaN)))
+  const paired = (other, key) => pairedOf('cdp', other, key)
   const lines = ['### Targets (100,000 events, burst, flushAt 20)', '']
   const check = (ok, text) => lines.push(`- ${Number.isNaN(ok) ? '?' : ok ? '✅' : '❌'} ${text}`)
   if (by('floor').length) {
@@ -189,5 +193,25 @@ function targets() {
   }
   const lost = Math.max(...by('cdp').map((r) => r.lost + (r.error ? 1 : 0)))
   check(lost === 0, `zero lost: worst run lost ${lost}`)
+  // Issue 8's targets, where their contenders ran.
+  if (by('floor').length) {
+    const w = paired('floor', 'wallMs')
+    const c = paired('floor', 'cpuMs')
+    check(w <= 1.15 && c <= 1.15, `issue 8: default client (fetch) wall and CPU ≤ 1.15× the fetch floor: ${fmt.x(w)} wall, ${fmt.x(c)} CPU`)
+    const r = paired('floor', 'rssBytes')
+    check(r <= 1, `issue 8: peak RSS ≤ the fetch floor's: ${fmt.x(r)}`)
+  }
+  const loop = median(by('cdp').map((r) => r.loopUsPerCall))
+  check(loop <= 5, `issue 8: the burst loop (the N calls themselves) ≤ 5 µs per call: ${fmt.us(loop)} µs`)
+  if (by('cdp-http').length && by('floor').length) {
+    const w = pairedOf('cdp-http', 'floor', 'wallMs')
+    const c = pairedOf('cdp-http', 'floor', 'cpuMs')
+    check(w <= 0.5 && c <= 0.5, `issue 8: http transport wall and CPU ≤ 0.5× the fetch floor: ${fmt.x(w)} wall, ${fmt.x(c)} CPU`)
+  }
+  if (by('cdp-http').length && by('floor-http').length) {
+    const w = pairedOf('cdp-http', 'floor-http', 'wallMs')
+    const c = pairedOf('cdp-http', 'floor-http', 'cpuMs')
+    check(w <= 1.25 && c <= 1.25, `issue 8: http transport ≤ 1.25× the node:http floor: ${fmt.x(w)} wall, ${fmt.x(c)} CPU`)
+  }
   return lines.join('\n')
 }
