@@ -20,8 +20,9 @@ const server = createServer((request, response) => {
 // On SIGTERM (a rolling deploy) or SIGINT (Ctrl-C), closeOnSignals closes the client, delivering
 // what is still queued (within 10 s), then raises the signal again, so the process ends by it as
 // it would have without the helper: exit status 143 for SIGTERM, 130 for SIGINT. A second signal
-// during the close ends the process at once. (To finish open requests first, add a handler of
-// your own that closes the server: see examples/express.)
+// during the close ends the process at once. (The client closes at once: an event tracked by a
+// request still open after the signal fails with `closed`; to let open requests finish and be
+// tracked, close the server in your own handler, then await analytics.close(), then exit.)
 closeOnSignals(analytics, { timeout: 10_000, onClosed: (signal) => console.log(`analytics closed on ${signal}`) })
 
 server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
