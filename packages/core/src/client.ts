@@ -10,24 +10,12 @@ import { Emitter } from './emitter.js'
 import { AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
 import { buildMessage, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
+import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
 import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
 import { serializeMessage } from './serialize.js'
 import type { Transport } from './transport.js'
-import type {
-  AliasParams,
-  Callback,
-  ErrorCallback,
-  GroupParams,
-  IdentifyParams,
-  Logger,
-  Message,
-  MessageType,
-  PageParams,
-  ScreenParams,
-  TimerHost,
-  TrackParams,
-} from './types.js'
+import type { AliasParams, Callback, ErrorCallback, Logger, Message, MessageType, PageParams, ScreenParams, TimerHost } from './types.js'
 
 /** What an adapter provides for its runtime. */
 export interface Runtime {
@@ -80,7 +68,12 @@ const defaultTimers: TimerHost = (callback, ms) => {
   return () => clearTimeout(id)
 }
 
-export class AnalyticsCore extends Emitter<AnalyticsEvents> {
+/**
+ * The client. `P` is the tracking plan given as the `plan` option (inferred by `new`): with one,
+ * `track()`, `identify()` and `group()` take the plan's types; without one (`undefined`), the
+ * plain ones.
+ */
+export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> extends Emitter<AnalyticsEvents> {
   protected readonly settings: Settings
   /** Prefixes every line with "cdp-analytics: " (adapters log through it too) and never throws. */
   protected readonly logger: Logger
@@ -99,11 +92,13 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
   private readonly counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
   private readonly failedByReason: Partial<Record<FailureReason, number>> = {}
   private readonly warnedReasons = new Set<string>()
+  private readonly checkPlan: PlanCheck | undefined
 
-  constructor(options: AnalyticsOptions, runtime: Runtime) {
+  constructor(options: AnalyticsOptions<P>, runtime: Runtime) {
     super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
+    this.checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
     this.build = {
@@ -135,14 +130,14 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
 
   // Each call takes a callback of the outcome pair, narrowed by `if (!err)`, or one that reads only
   // the error: TypeScript cannot take a one-parameter arrow as a function of a union of pairs.
-  identify(params: IdentifyParams, callback?: Callback): void
-  identify(params: IdentifyParams, callback?: ErrorCallback): void
-  identify(params: IdentifyParams, callback?: Callback | ErrorCallback): void {
+  identify(params: IdentifyParamsOf<P>, callback?: Callback): void
+  identify(params: IdentifyParamsOf<P>, callback?: ErrorCallback): void
+  identify(params: IdentifyParamsOf<P>, callback?: Callback | ErrorCallback): void {
     this.enqueue('identify', params, callback as Callback | undefined)
   }
-  track(params: TrackParams, callback?: Callback): void
-  track(params: TrackParams, callback?: ErrorCallback): void
-  track(params: TrackParams, callback?: Callback | ErrorCallback): void {
+  track(params: TrackParamsOf<P>, callback?: Callback): void
+  track(params: TrackParamsOf<P>, callback?: ErrorCallback): void
+  track(params: TrackParamsOf<P>, callback?: Callback | ErrorCallback): void {
     this.enqueue('track', params, callback as Callback | undefined)
   }
   page(params: PageParams, callback?: Callback): void
@@ -155,9 +150,9 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
   screen(params: ScreenParams, callback?: Callback | ErrorCallback): void {
     this.enqueue('screen', params, callback as Callback | undefined)
   }
-  group(params: GroupParams, callback?: Callback): void
-  group(params: GroupParams, callback?: ErrorCallback): void
-  group(params: GroupParams, callback?: Callback | ErrorCallback): void {
+  group(params: GroupParamsOf<P>, callback?: Callback): void
+  group(params: GroupParamsOf<P>, callback?: ErrorCallback): void
+  group(params: GroupParamsOf<P>, callback?: Callback | ErrorCallback): void {
     this.enqueue('group', params, callback as Callback | undefined)
   }
   alias(params: AliasParams, callback?: Callback): void
@@ -209,6 +204,8 @@ export class AnalyticsCore extends Emitter<AnalyticsEvents> {
     }
     const message = buildMessage(type, params, this.build)
     if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
+    const broken = this.checkPlan?.(type, message)
+    if (broken) return this.refuse(broken, undefined, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
     if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
     if (this.settings.disable) return this.pretendDelivered(message, callback)

@@ -53,6 +53,9 @@ export class ConfigError extends AnalyticsError {
 
 /** The input of one call is invalid; `field` names the offending path, for example `properties`. */
 export class ValidationError extends AnalyticsError {
+  /** Every broken rule of a tracking plan, with its path; set only for a call that broke the plan. */
+  declare readonly issues?: readonly { path: string; message: string }[]
+
   constructor(
     message: string,
     readonly call: string,

@@ -1,6 +1,18 @@
 export { AnalyticsCore } from './client.js'
 export type { AnalyticsEvents, AnalyticsStats, CloseOptions, Runtime } from './client.js'
 export type { AnalyticsOptions } from './options.js'
+export { defineTrackingPlan } from './plan.js'
+export type {
+  GroupParamsOf,
+  IdentifyParamsOf,
+  PlanEvents,
+  PlannedTrackParams,
+  PlannedTraitsParams,
+  TrackingPlan,
+  TrackingPlanDefinition,
+  TrackParamsOf,
+  UndeclaredEvents,
+} from './plan.js'
 export { DEFAULT_ENDPOINT, batchUrl } from './options.js'
 export {
   AnalyticsError,

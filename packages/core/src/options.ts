@@ -8,10 +8,12 @@ import { isPlainObject } from './merge.js'
 import { errorText, mustBe } from './messages/describe.js'
 import { checkContext } from './messages/typed-fields.js'
 import { defaultBackoff } from './retry-policy.js'
+import type { TrackingPlan, UndeclaredEvents } from './plan.js'
 import type { Logger } from './types.js'
 import type { Transport } from './transport.js'
 
-export interface AnalyticsOptions {
+/** The client's options; `P` is the type of `plan` (inferred by `new`). */
+export interface AnalyticsOptions<P extends TrackingPlan | undefined = undefined> {
   /** API key of your Customer.io HTTP source. Sent as Basic auth; never logged. Required. */
   writeKey: string
   /**
@@ -77,6 +79,20 @@ export interface AnalyticsOptions {
    * the uncompressed JSON. @default false
    */
   compress?: boolean
+  /**
+   * A tracking plan from `defineTrackingPlan()`: `track()` then accepts only its events, with
+   * `properties` typed and validated by each event's schema, and `identify()`/`group()` traits
+   * by its `traits`/`groupTraits` schemas. A call that breaks the plan fails alone with a
+   * `ValidationError` (reason `invalid`) listing every issue; it is not sent. @default undefined
+   */
+  plan?: P
+  /**
+   * With a `plan`, what a `track()` of an event outside it does at run time (TypeScript already
+   * refuses one at compile time): `'allow'` sends it; `'reject'` fails it with a `ValidationError`;
+   * `'report'` sends it and logs a warning once per event name, so data from JavaScript callers
+   * or a plan that lags behind the code is not lost, yet the drift is seen. @default 'report'
+   */
+  undeclaredEvents?: UndeclaredEvents
   /** Replace how requests are sent (for tests: `MemoryTransport`). @default the adapter's HTTP transport */
   transport?: Transport
   /** Generates `messageId`s. @default nanoid() */
@@ -115,7 +131,7 @@ export const DEFAULT_ENDPOINT = 'https://cdp.customer.io'
 /** CR, LF or NUL in a header value would let it end the header and inject another. */
 const HEADER_BREAK = /[\r\n\0]/
 
-export function resolveOptions(options: AnalyticsOptions): Settings {
+export function resolveOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Settings {
   try {
     return readOptions(options)
   } catch (error) {
@@ -145,7 +161,7 @@ const INTEGER_OPTIONS = {
 
 type IntegerOption = keyof typeof INTEGER_OPTIONS
 
-function readOptions(options: AnalyticsOptions): Settings {
+function readOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Settings {
   if (!isPlainObject(options)) throw new ConfigError('options must be an object with at least { writeKey }')
   const { writeKey } = options
   if (typeof writeKey !== 'string' || writeKey.trim() === '') {

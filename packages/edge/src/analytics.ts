@@ -9,12 +9,12 @@
  * 4. a `withAnalytics` handler still running: its wrapper drains when the handler settles;
  * 5. otherwise a drain that is still running picks it up, or it waits for `flush()`.
  */
-import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type Callback } from '@cdp-analytics/core'
+import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type Callback, type TrackingPlan } from '@cdp-analytics/core'
 import { DrainRegistry } from './drain.js'
 import { vercelRequestContext, type WaitUntil, type WaitUntilContext } from './wait-until.js'
 import { LIBRARY } from './version.js'
 
-export interface EdgeAnalyticsOptions extends AnalyticsOptions {
+export interface EdgeAnalyticsOptions<P extends TrackingPlan | undefined = undefined> extends AnalyticsOptions<P> {
   /**
    * Keeps the isolate alive while events are sent, for a client made per request:
    * `ctx.waitUntil.bind(ctx)` on Cloudflare, `context.waitUntil` on Vercel. A module-scope client
@@ -24,8 +24,8 @@ export interface EdgeAnalyticsOptions extends AnalyticsOptions {
   waitUntil?: WaitUntil
 }
 
-/** The calls of one request, through a module-scope client: see {@link Analytics.bind}. */
-export interface RequestAnalytics extends Pick<AnalyticsCore, CallName | 'flush'> {}
+/** The calls of one request, through a module-scope client (typed by its plan `P`): see {@link Analytics.bind}. */
+export interface RequestAnalytics<P extends TrackingPlan | undefined = undefined> extends Pick<AnalyticsCore<P>, CallName | 'flush'> {}
 
 /**
  * Default `maxInFlight` on the edge: effectively no cap. A send must start in the request whose
@@ -35,7 +35,7 @@ export interface RequestAnalytics extends Pick<AnalyticsCore, CallName | 'flush'
  */
 export const EDGE_MAX_IN_FLIGHT = 1000
 
-function withEdgeDefaults(options: EdgeAnalyticsOptions): EdgeAnalyticsOptions {
+function withEdgeDefaults<P extends TrackingPlan | undefined>(options: EdgeAnalyticsOptions<P>): EdgeAnalyticsOptions<P> {
   if (typeof options !== 'object' || options === null) return options // the core reports it
   return { ...options, maxInFlight: options.maxInFlight ?? EDGE_MAX_IN_FLIGHT }
 }
@@ -43,12 +43,16 @@ function withEdgeDefaults(options: EdgeAnalyticsOptions): EdgeAnalyticsOptions {
 type CallName = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias'
 const CALLS: readonly CallName[] = ['identify', 'track', 'page', 'screen', 'group', 'alias']
 
-export class Analytics extends AnalyticsCore {
+/**
+ * The edge client. With a `plan` (from `defineTrackingPlan()`), `track()`, `identify()` and
+ * `group()` (and those of `bind(ctx)`) are typed and checked by it; `P` is inferred from the option.
+ */
+export class Analytics<P extends TrackingPlan | undefined = undefined> extends AnalyticsCore<P> {
   private readonly drains: DrainRegistry
   private readonly waitUntil: WaitUntil | undefined
   /** The context of the `bind()` call running right now; calls are synchronous, so one at a time. */
   private binding: WaitUntilContext | undefined
-  private readonly bound = new WeakMap<WaitUntilContext, RequestAnalytics>()
+  private readonly bound = new WeakMap<WaitUntilContext, RequestAnalytics<P>>()
   /** Requests inside a `withAnalytics` handler right now. */
   private openScopes = 0
   private warnedNoWaitUntil = false
@@ -56,7 +60,7 @@ export class Analytics extends AnalyticsCore {
   private readonly longLived =
     typeof (globalThis as { Deno?: unknown }).Deno === 'object' || typeof (globalThis as { Bun?: unknown }).Bun === 'object'
 
-  constructor(options: EdgeAnalyticsOptions) {
+  constructor(options: EdgeAnalyticsOptions<P>) {
     // `this` is not usable inside super()'s arguments; the hook reaches it through this cell.
     const hook: { accepted?: () => void } = {}
     super(withEdgeDefaults(options), {
@@ -90,12 +94,12 @@ export class Analytics extends AnalyticsCore {
    * export default { fetch(request, env, ctx) { analytics.bind(ctx).track({ userId, event: 'hit' }); return new Response('ok') } }
    * ```
    */
-  bind(ctx: WaitUntilContext): RequestAnalytics {
+  bind(ctx: WaitUntilContext): RequestAnalytics<P> {
     if (typeof ctx?.waitUntil !== 'function')
       throw new TypeError('bind(ctx): ctx must have a waitUntil method (the ExecutionContext of the request)')
     let request = this.bound.get(ctx)
     if (request) return request
-    request = { flush: () => this.flush() } as RequestAnalytics
+    request = { flush: () => this.flush() } as RequestAnalytics<P>
     for (const name of CALLS) {
       request[name] = ((params: never, callback?: Callback) => {
         const outer = this.binding

@@ -2,6 +2,7 @@
  * A fetch-handler wrapper for a module-scope client: whatever the handler queues is drained
  * inside that request's `ctx.waitUntil` when the handler settles, thrown errors included.
  */
+import type { TrackingPlan } from '@cdp-analytics/core'
 import type { Analytics } from './analytics.js'
 import type { WaitUntilContext } from './wait-until.js'
 
@@ -23,8 +24,8 @@ import type { WaitUntilContext } from './wait-until.js'
  * Events queued after the handler returned (while a streamed body is written) are picked up by a
  * drain still running; send those through `analytics.bind(ctx)` to tie them to the request for sure.
  */
-export function withAnalytics<Req, Env, Ctx extends WaitUntilContext, Res>(
-  client: Analytics | ((env: Env) => Analytics),
+export function withAnalytics<Req, Env, Ctx extends WaitUntilContext, Res, P extends TrackingPlan | undefined = undefined>(
+  client: Analytics<P> | ((env: Env) => Analytics<P>),
   handler: (request: Req, env: Env, ctx: Ctx) => Res | Promise<Res>,
 ): (request: Req, env: Env, ctx: Ctx) => Promise<Res> {
   return async (request, env, ctx) => {

@@ -7,13 +7,13 @@
  * against 1.3× without it (BENCHMARKS.md). Timeouts, the close deadline and body
  * consumption are the core fetch transport's job already.
  */
-import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type CloseOptions } from '@cdp-analytics/core'
+import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type CloseOptions, type TrackingPlan } from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
 import { keepAliveUntil, unrefTimers } from './timers.js'
 import { LIBRARY } from './version.js'
 
-export interface NodeAnalyticsOptions extends AnalyticsOptions {
+export interface NodeAnalyticsOptions<P extends TrackingPlan | undefined = undefined> extends AnalyticsOptions<P> {
   /**
    * Deliver pending messages when the event loop empties ('beforeExit'), so a script that
    * forgets `close()` still sends its events and then exits. @default true
@@ -21,10 +21,14 @@ export interface NodeAnalyticsOptions extends AnalyticsOptions {
   flushOnExit?: boolean
 }
 
-export class Analytics extends AnalyticsCore {
+/**
+ * The Node client. With a `plan` (from `defineTrackingPlan()`), `track()`, `identify()` and
+ * `group()` are typed and checked by it; `P` is inferred from the option.
+ */
+export class Analytics<P extends TrackingPlan | undefined = undefined> extends AnalyticsCore<P> {
   private keepingAlive = false
 
-  constructor(options: NodeAnalyticsOptions) {
+  constructor(options: NodeAnalyticsOptions<P>) {
     super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined
