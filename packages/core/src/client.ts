@@ -205,7 +205,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     const message = buildMessage(type, params, this.build)
     if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
     const broken = this.checkPlan?.(type, message)
-    if (broken) return this.refuse(broken, undefined, callback)
+    if (broken) return this.refuse(broken, message, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
     if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
     if (this.settings.disable) return this.pretendDelivered(message, callback)

@@ -29,7 +29,7 @@ export type { Transport, TransportRequest, TransportResult } from './transport.j
 export { MemoryTransport } from './memory-transport.js'
 export type { RecordedRequest, ScriptedResult } from './memory-transport.js'
 export { createFetchTransport, readDetail } from './fetch-transport.js'
-export { MIN_COMPRESS_BYTES, gzip, gunzipText } from './compress.js'
+export { MIN_COMPRESS_BYTES, bodyText, encodeBody, gzip, gunzipText } from './compress.js'
 export type { FetchTransportOptions } from './fetch-transport.js'
 export { decideAttempt, defaultBackoff, isRetryableStatus, parseRetryAfter, withJitter } from './retry-policy.js'
 export type { AttemptOutcome, RetrySettings } from './retry-policy.js'

@@ -38,8 +38,9 @@ function makePlannedClient(options: Partial<AnalyticsOptions<TrackingPlan>> = {}
     { transport, library: LIBRARY },
   )
   // The run-time path is what plain JavaScript callers reach: the plan's types are not in play.
-  const call = (type: 'identify' | 'track' | 'page' | 'group', params: object, callback?: (e: AnalyticsError | undefined) => void) =>
-    (client[type] as (params: object, callback?: (e: AnalyticsError | undefined) => void) => void)(params, callback)
+  type Outcome = (e: AnalyticsError | undefined, message?: unknown) => void
+  const call = (type: 'identify' | 'track' | 'page' | 'group', params: object, callback?: Outcome) =>
+    (client[type] as (params: object, callback?: Outcome) => void)(params, callback)
   return { client, transport, warnings, call }
 }
 
@@ -143,11 +144,16 @@ describe('a client with a tracking plan, at run time', () => {
     expectAllValid(transport)
   })
 
-  it('lists the issues on the error too, with the first as its field', async () => {
+  it('lists the issues on the error too, with the first as its field; the callback gets the message', async () => {
     const { client, call } = makePlannedClient()
     let error: ValidationError | undefined
-    call('track', { ...u, event: 'Order Completed', properties: { orderId: 7 } }, (e) => (error = e as ValidationError))
+    let refused: Record<string, unknown> | undefined
+    call('track', { ...u, event: 'Order Completed', properties: { orderId: 7 } }, (e, message) => {
+      error = e as ValidationError
+      refused = message as Record<string, unknown> | undefined
+    })
     await client.flush()
+    expect(refused).toMatchObject({ type: 'track', event: 'Order Completed', properties: { orderId: 7 } })
     expect(error?.call).toBe('track')
     expect(error?.field).toBe('properties.orderId')
     expect(error?.issues).toEqual([

@@ -21,6 +21,7 @@ import {
   MAX_BATCH_BYTES,
   MAX_MESSAGE_BYTES,
   batchUrl,
+  bodyText,
   decideAttempt,
   fitsInBatch,
   type Logger,
@@ -122,7 +123,7 @@ export function createQueueTransport(queue: QueueProducer, options: QueueTranspo
     async send(request): Promise<TransportResult> {
       if (request.signal.aborted) return { kind: 'network-error', error: request.signal.reason, timedOut: false, aborted: true }
       try {
-        const { batch } = JSON.parse(await bodyText(request.body)) as { batch: Message[] }
+        const { batch } = JSON.parse(await bodyText(request.body, request.headers)) as { batch: Message[] }
         for (const sends of splitForQueue(batch)) {
           await withTimeout(queue.sendBatch(sends, sendOptions), request.timeout)
         }
@@ -168,19 +169,6 @@ export function splitForQueue(messages: readonly Message[]): QueueSendRequest<Qu
   if (chunk.length > 0) close(chunk, chunkBytes)
   if (call.length > 0) calls.push(call)
   return calls
-}
-
-/**
- * The request body as text. The client hands over its JSON as a string, or gzipped bytes when its
- * `compress` option is on (pointless with a Queue: leave it off), which are inflated here.
- */
-async function bodyText(body: string | Uint8Array | ArrayBuffer): Promise<string> {
-  if (typeof body === 'string') return body
-  const bytes = body instanceof Uint8Array ? body : new Uint8Array(body)
-  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b
-  if (!gzipped) return new TextDecoder().decode(bytes)
-  const stream = new Response(bytes as unknown as BodyInit).body!.pipeThrough(new DecompressionStream('gzip'))
-  return new Response(stream).text()
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -4,7 +4,7 @@
  * itself gzips through the core's `compress` option (the body reaches this transport as bytes);
  * this option is for a transport used on its own.
  */
-import { createFetchTransport, gzip, MIN_COMPRESS_BYTES, type Transport } from '@cdp-analytics/core'
+import { createFetchTransport, encodeBody, MIN_COMPRESS_BYTES, type Transport } from '@cdp-analytics/core'
 
 export { MIN_COMPRESS_BYTES }
 
@@ -14,23 +14,11 @@ export interface EdgeTransportOptions {
 }
 
 export function createEdgeTransport(options: EdgeTransportOptions = {}): Transport {
-  if (!options.compress) return createFetchTransport()
-  return createFetchTransport({ fetch: gzipFetch })
-}
-
-/** `fetch`, looked up at call time, with a string body gzipped when that is possible and worth it. */
-const gzipFetch: typeof fetch = async (input, init) => {
-  const body = init?.body
-  if (typeof body === 'string' && body.length >= MIN_COMPRESS_BYTES && typeof CompressionStream === 'function') {
-    const compressed = await gzip(body).catch(() => undefined)
-    if (compressed) {
-      // The collector and the API both accept Content-Encoding: gzip on /v1/batch.
-      init = {
-        ...init,
-        body: compressed as BodyInit,
-        headers: { ...(init!.headers as Record<string, string>), 'Content-Encoding': 'gzip' },
-      }
-    }
+  const plain = createFetchTransport()
+  if (!options.compress) return plain
+  // The same encoding as the core's `compress` option; a body already gzipped passes as it is.
+  return {
+    send: async (request) =>
+      plain.send(typeof request.body === 'string' ? { ...request, ...(await encodeBody(request.body, request.headers)) } : request),
   }
-  return globalThis.fetch(input, init)
 }
