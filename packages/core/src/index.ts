@@ -13,7 +13,8 @@ export type {
   TrackParamsOf,
   UndeclaredEvents,
 } from './plan.js'
-export { DEFAULT_ENDPOINT, batchUrl } from './options.js'
+export { DEFAULT_ENDPOINT, REGION_ENDPOINTS, batchUrl } from './options.js'
+export type { Region } from './options.js'
 export {
   AnalyticsError,
   ClosedError,

@@ -17,9 +17,16 @@ export interface AnalyticsOptions<P extends TrackingPlan | undefined = undefined
   /** API key of your Customer.io HTTP source. Sent as Basic auth; never logged. Required. */
   writeKey: string
   /**
-   * Base URL of the API; requests go to `${endpoint}/v1/batch`.
-   * Use `https://cdp-eu.customer.io` for the EU region.
-   * @default 'https://cdp.customer.io'
+   * The region of your Customer.io workspace: `'us'` sends to `https://cdp.customer.io`, `'eu'` to
+   * `https://cdp-eu.customer.io`. It must match the workspace: the API answers data sent to the
+   * other region with a 200 and drops it. With `endpoint` too, an endpoint on the other region's
+   * host is a ConfigError (a proxy's URL is taken as given). @default 'us' (unless `endpoint` is set)
+   */
+  region?: Region
+  /**
+   * Base URL of the API; requests go to `${endpoint}/v1/batch`. Set it for a proxy or a local
+   * collector; for the EU region `region: 'eu'` says the same.
+   * @default the `region`'s URL, 'https://cdp.customer.io' for 'us'
    */
   endpoint?: string
   /**
@@ -67,6 +74,14 @@ export interface AnalyticsOptions<P extends TrackingPlan | undefined = undefined
   verbose?: boolean
   /** Throw a ValidationError from the call instead of reporting it to the callback. For tests. @default false */
   strict?: boolean
+  /**
+   * Customer.io's strict mode: send `X-Strict-Mode: 1`, so the API answers data it cannot use
+   * with a 400 and its reasons (each message fails with reason `rejected` and the API's detail)
+   * instead of a 200 that silently drops it. Turn it on in development and CI. The cost: one bad
+   * message fails the whole batch it travels in. Not the same as `strict`, which is about how
+   * the SDK reports its own validation errors. @default false
+   */
+  strictMode?: boolean
   /**
    * Send nothing: calls are still validated and serialized, and each valid one is reported
    * delivered (callback without an error, `delivered` event), but no request is made. For tests
@@ -128,6 +143,15 @@ export interface Settings {
 
 export const DEFAULT_ENDPOINT = 'https://cdp.customer.io'
 
+/** A Customer.io data center. */
+export type Region = 'us' | 'eu'
+
+/** The API's base URL in each region (pipelines-api.md §1). */
+export const REGION_ENDPOINTS: Record<Region, string> = {
+  us: DEFAULT_ENDPOINT,
+  eu: 'https://cdp-eu.customer.io',
+}
+
 /** CR, LF or NUL in a header value would let it end the header and inject another. */
 const HEADER_BREAK = /[\r\n\0]/
 
@@ -169,7 +193,8 @@ function readOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Setti
   }
   if (HEADER_BREAK.test(writeKey)) throw new ConfigError('writeKey must not contain CR, LF or NUL characters')
   const headers = checkHeaders(options.headers)
-  const url = batchUrl(options.endpoint ?? DEFAULT_ENDPOINT)
+  if (options.strictMode === true) headers['X-Strict-Mode'] = '1'
+  const url = batchUrl(endpointFor(options.region, options.endpoint))
   const integers = {} as Record<IntegerOption, number>
   for (const [name, [fallback, min]] of Object.entries(INTEGER_OPTIONS) as [IntegerOption, [number, number]][]) {
     integers[name] = integer(name, options[name], fallback, min)
@@ -188,6 +213,36 @@ function readOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Setti
     strict: options.strict === true,
     compress: options.compress === true,
     disable: options.disable === true,
+  }
+}
+
+/**
+ * The base URL from `region` and `endpoint`. Both may be given (a proxy in front of one region),
+ * but an endpoint on a Customer.io host of the other region is a mistake that loses data: the
+ * API answers 200 there and drops what it cannot attribute.
+ */
+export function endpointFor(region: unknown, endpoint: string | undefined): string {
+  if (region === undefined) return endpoint ?? DEFAULT_ENDPOINT
+  if (region !== 'us' && region !== 'eu') {
+    throw new ConfigError(`region must be "us" or "eu" (got ${JSON.stringify(region) ?? String(region)})`)
+  }
+  if (endpoint === undefined) return REGION_ENDPOINTS[region]
+  const host = hostOf(endpoint)
+  for (const [other, url] of Object.entries(REGION_ENDPOINTS)) {
+    if (other !== region && host === new URL(url).host) {
+      throw new ConfigError(
+        `region "${region}" and endpoint ${endpoint} disagree: that host is the ${other.toUpperCase()} region's. Set one of them.`,
+      )
+    }
+  }
+  return endpoint
+}
+
+function hostOf(endpoint: string): string | undefined {
+  try {
+    return new URL(endpoint).host
+  } catch {
+    return undefined // batchUrl() reports the bad URL.
   }
 }
 
@@ -308,5 +363,5 @@ function checkHeaders(value: unknown): Record<string, string> {
     if (MANAGED_HEADERS.has(key.toLowerCase()))
       throw new ConfigError(`headers must not set ${name}; the client (Authorization from writeKey) and fetch manage it`)
   }
-  return headers as Record<string, string>
+  return { ...headers } as Record<string, string>
 }
