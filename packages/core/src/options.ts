@@ -8,6 +8,7 @@ import { isPlainObject } from './merge.js'
 import { errorText, mustBe } from './messages/describe.js'
 import { checkContext } from './messages/typed-fields.js'
 import { defaultBackoff } from './retry-policy.js'
+import type { LimitsCheck } from './customerio/journeys-limits.js'
 import type { TrackingPlan, UndeclaredEvents } from './plan.js'
 import type { Logger } from './types.js'
 import type { Transport } from './transport.js'
@@ -108,6 +109,12 @@ export interface AnalyticsOptions<P extends TrackingPlan | undefined = undefined
    * or a plan that lags behind the code is not lost, yet the drift is seen. @default 'report'
    */
   undeclaredEvents?: UndeclaredEvents
+  /**
+   * Limits to check each message against before it is queued: `journeysLimits()` warns (the
+   * `warning` event and a log line naming the field) about what Customer.io Journeys would drop
+   * or cut, or refuses it with `journeysLimits({ over: 'reject' })`. @default undefined (no check)
+   */
+  limits?: LimitsCheck
   /** Replace how requests are sent (for tests: `MemoryTransport`). @default the adapter's HTTP transport */
   transport?: Transport
   /** Generates `messageId`s. @default nanoid() */
@@ -218,32 +225,17 @@ function readOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Setti
 
 /**
  * The base URL from `region` and `endpoint`. Both may be given (a proxy in front of one region),
- * but an endpoint on a Customer.io host of the other region is a mistake that loses data: the
- * API answers 200 there and drops what it cannot attribute.
+ * but an endpoint on the other region's Customer.io host is a mistake that loses data: the API
+ * answers 200 there and drops what it cannot attribute.
  */
 export function endpointFor(region: unknown, endpoint: string | undefined): string {
   if (region === undefined) return endpoint ?? DEFAULT_ENDPOINT
-  if (region !== 'us' && region !== 'eu') {
-    throw new ConfigError(`region must be "us" or "eu" (got ${JSON.stringify(region) ?? String(region)})`)
+  const other = region === 'eu' ? DEFAULT_ENDPOINT : region === 'us' ? REGION_ENDPOINTS.eu : undefined
+  // Compact on purpose: every edge bundle carries this (issue 9 allows it 150 B in all).
+  if (!other || (endpoint && batchUrl(endpoint).startsWith(`${other}/`))) {
+    throw new ConfigError(`region must be "us" or "eu" and match endpoint (got region ${String(region)}, endpoint ${endpoint})`)
   }
-  if (endpoint === undefined) return REGION_ENDPOINTS[region]
-  const host = hostOf(endpoint)
-  for (const [other, url] of Object.entries(REGION_ENDPOINTS)) {
-    if (other !== region && host === new URL(url).host) {
-      throw new ConfigError(
-        `region "${region}" and endpoint ${endpoint} disagree: that host is the ${other.toUpperCase()} region's. Set one of them.`,
-      )
-    }
-  }
-  return endpoint
-}
-
-function hostOf(endpoint: string): string | undefined {
-  try {
-    return new URL(endpoint).host
-  } catch {
-    return undefined // batchUrl() reports the bad URL.
-  }
+  return endpoint ?? REGION_ENDPOINTS[region as Region]
 }
 
 /** `${endpoint}/v1/batch`, tolerating a trailing slash; only http(s) URLs. */

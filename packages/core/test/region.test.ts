@@ -26,6 +26,7 @@ describe('region', () => {
     // A proxy in front of either region: the endpoint is taken as given.
     [{ region: 'eu', endpoint: 'https://proxy.example.com/cio' }, 'https://proxy.example.com/cio/v1/batch'],
     [{ endpoint: 'https://cdp-eu.customer.io' }, 'https://cdp-eu.customer.io/v1/batch'],
+    [{ region: 'us', endpoint: 'https://proxy.customer.io.example.com' }, 'https://proxy.customer.io.example.com/v1/batch'],
   ] as const)('%j sends to %s', async (options, url) => {
     expect((await requestOf(options)).url).toBe(url)
   })
@@ -33,11 +34,13 @@ describe('region', () => {
   it.each([
     [
       { region: 'eu', endpoint: 'https://cdp.customer.io' },
-      /region "eu" and endpoint https:\/\/cdp.customer.io disagree: that host is the US region's/,
+      /region must be "us" or "eu" and match endpoint \(got region eu, endpoint https:\/\/cdp.customer.io\)/,
     ],
-    [{ region: 'us', endpoint: 'https://cdp-eu.customer.io/' }, /region "us" and endpoint .* disagree: that host is the EU region's/],
-    [{ region: 'EU' }, /region must be "us" or "eu" \(got "EU"\)/],
-    [{ region: 1 }, /region must be "us" or "eu" \(got 1\)/],
+    [{ region: 'us', endpoint: 'https://cdp-eu.customer.io/' }, /\(got region us, endpoint https:\/\/cdp-eu.customer.io\/\)/],
+    [{ region: 'EU' }, /\(got region EU, endpoint undefined\)/],
+    [{ region: 'toString' }, /\(got region toString,/],
+    [{ region: 1 }, /\(got region 1,/],
+    [{ region: 'eu', endpoint: 'not a url' }, /endpoint must be an absolute URL/],
   ])('%j is a ConfigError', (options, text) => {
     expect(() => makeClient(options as never)).toThrow(ConfigError)
     expect(() => makeClient(options as never)).toThrow(text)
