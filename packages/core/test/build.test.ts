@@ -38,6 +38,26 @@ describe('buildMessage: valid calls', () => {
     expect(given).toMatchObject({ messageId: 'mine', timestamp: '1970-01-01T00:00:00.000Z' })
   })
 
+  it.each([
+    [
+      { objectTypeId: '2', traits: { name: 'ACME' } },
+      { objectTypeId: '2', traits: { name: 'ACME', objectTypeId: '2' } },
+    ],
+    // The top-level id wins over one in traits: it is the documented, typed place.
+    [
+      { objectTypeId: '3', traits: { objectTypeId: '1' } },
+      { objectTypeId: '3', traits: { objectTypeId: '3' } },
+    ],
+    [{ objectTypeId: '4' }, { objectTypeId: '4', traits: { objectTypeId: '4' } }],
+    [{ traits: { objectTypeId: '5' } }, { traits: { objectTypeId: '5' } }],
+  ])("group %j sends the object type where both Customer.io's docs and the API reference read it", (params, sent) => {
+    const traits = 'traits' in params ? { ...params.traits } : undefined
+    const message = buildMessage('group', { userId: 'u', groupId: 'g', ...params }, settings)
+    expect(message).toMatchObject(sent)
+    expect('traits' in params ? params.traits : undefined).toEqual(traits) // the caller's object is not changed
+    expectValidBody({ batch: [JSON.parse(JSON.stringify(message))] })
+  })
+
   it('merges defaultContext and integrations under the call (the call wins), library always ours', () => {
     const merged = buildMessage(
       'track',

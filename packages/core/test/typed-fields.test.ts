@@ -43,6 +43,21 @@ describe('typed nested fields: rejected per message, naming the field', () => {
     ['page', { userId: 'u', properties: { url: ['https://x'] } }, 'page: "properties.url" must be a string (got array)'],
     ['group', { userId: 'u', groupId: 'g', traits: { object_type_id: 1 } }, 'group: "traits.object_type_id" must be a string (got number)'],
     [
+      'group',
+      { userId: 'u', groupId: 'g', objectTypeId: 'companies' },
+      'group: "objectTypeId" must be a string of digits such as "1" (got "companies")',
+    ],
+    [
+      'group',
+      { userId: 'u', groupId: 'g', traits: { objectTypeId: '' } },
+      'group: "traits.objectTypeId" must be a string of digits such as "1" (got "")',
+    ],
+    [
+      'group',
+      { userId: 'u', groupId: 'g', traits: { relationshipAttributes: 'owner' } },
+      'group: "traits.relationshipAttributes" must be an object (got "owner")',
+    ],
+    [
       'alias',
       { previousId: 'a', userId: 'b', sentAt: 'yesterday' },
       'alias: "sentAt" must be an RFC 3339 date-time with a zone, or a Date in years 0–9999 (got "yesterday")',
@@ -71,6 +86,7 @@ describe('typed nested fields: rejected per message, naming the field', () => {
     ['track', { userId: 'u', event: 'e', context: { campaign: 'x', ip: new String('1.2.3.4') } }], // also the mobile variant
     ['track', { userId: 'u', event: 'e', context: { page: { keywords: ['a', 'b'] }, network: { wifi: true } } }],
     ['page', { userId: 'u', properties: { url: 'https://x', price: 5 } }],
+    ['group', { userId: 'u', groupId: 'g', objectTypeId: '2', traits: { name: 'ACME', relationshipAttributes: { role: 'admin' } } }],
   ] as [MessageType, Record<string, unknown>][])('accepts %s %j', (type, params) => {
     const built = buildMessage(type, params, settings)
     expect(built).not.toBeInstanceOf(ValidationError)

@@ -50,6 +50,8 @@ function build(type: MessageType, params: unknown, settings: BuildSettings): Mes
   }
   const typed = checkTypedFields(type, message as unknown as Record<string, unknown>)
   if (typed) return invalid(type, typed.path, mustBe(typed.path, typed.expected, typed.got))
+  // Customer.io's docs read the object type from traits, the API reference from the top level.
+  if (type === 'group' && input.objectTypeId) message.traits = { ...(input.traits as object), objectTypeId: input.objectTypeId }
   return message
 }
 

@@ -46,6 +46,9 @@ const oneOf =
     typeof value === 'string' && allowed.includes(value)
       ? undefined
       : issue(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value)
+/** Object type ids are stringified integers (pipelines-api.md §12). */
+const digits: Check = (value, path) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? undefined : issue(path, 'a string of digits such as "1"', value)
 const strings: Check = (value, path) => {
   if (!Array.isArray(value)) return issue(path, 'an array of strings', value)
   for (let i = 0; i < value.length; i++) {
@@ -129,7 +132,11 @@ const messages: Record<MessageType, Check> = {
     properties: object({ title: string, category: string, url: string, referrer: string, path: string, search: string }),
   }),
   screen: object({ ...common, properties: anyObject }),
-  group: object({ ...common, traits: object({ object_type_id: string }) }),
+  group: object({
+    ...common,
+    objectTypeId: digits,
+    traits: object({ object_type_id: string, objectTypeId: digits, relationshipAttributes: object({}) }),
+  }),
   alias: object(common),
 }
 
