@@ -53,6 +53,7 @@ const semanticDefs: Record<string, string> = {
   'Device Deleted': 'semanticDeviceDeleted',
   'Relationship Deleted': 'semanticRelationshipDeleted',
   'Group Deleted': 'semanticGroupDeleted',
+  'Object Deleted': 'semanticObjectDeleted',
   'User Suppressed': 'semanticUserSuppressed',
   'User Unsuppressed': 'semanticUserUnsuppressed',
   'Report Delivery Event': 'semanticReportDeliveryEvent',
