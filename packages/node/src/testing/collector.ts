@@ -194,6 +194,10 @@ class LocalCollector implements Collector {
       writeKey: this.options.writeKey,
       validate: this.options.validate ?? true,
     })
+    // The API's permissive mode: it logs what it cannot use and answers 200 anyway.
+    if (this.options.permissive && verdict.status === 400 && req.headers['x-strict-mode'] !== '1') {
+      return { verdict: { ...verdict, status: 200 }, rawBody: decoded, takesPlans: true }
+    }
     return { verdict, rawBody: decoded, takesPlans: true }
   }
 

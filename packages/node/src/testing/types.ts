@@ -80,6 +80,12 @@ export interface CollectorOptions {
    * @default true
    */
   validate?: boolean
+  /**
+   * Answer like the real API in its permissive mode: a body that fails validation still gets a
+   * 200 (its record keeps the errors, `valid: false`) unless the request sends `X-Strict-Mode: 1`,
+   * which gets the 400. Auth failures are 401 either way. @default false (every invalid body is a 400)
+   */
+  permissive?: boolean
 }
 
 export interface WaitOptions {
