@@ -10,12 +10,24 @@ import { Emitter } from './emitter.js'
 import { AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
 import { buildMessage, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
+import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
 import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
 import { serializeMessage } from './serialize.js'
 import type { Transport } from './transport.js'
-import type { AliasParams, Callback, ErrorCallback, Logger, Message, MessageType, PageParams, ScreenParams, TimerHost } from './types.js'
+import type {
+  AliasParams,
+  Callback,
+  ErrorCallback,
+  Logger,
+  Message,
+  MessageType,
+  PageParams,
+  ScreenParams,
+  TimerHost,
+  TrackParams,
+} from './types.js'
 
 /** What an adapter provides for its runtime. */
 export interface Runtime {
@@ -41,6 +53,8 @@ export type AnalyticsEvents = {
   retry: RetryInfo
   /** One HTTP attempt finished. */
   request: RequestInfo
+  /** A message exceeds a limit of the `limits` option (such as `journeysLimits()`) and is sent anyway. */
+  warning: LimitWarning
 }
 
 export interface AnalyticsStats {
@@ -93,12 +107,14 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   private readonly failedByReason: Partial<Record<FailureReason, number>> = {}
   private readonly warnedReasons = new Set<string>()
   private readonly checkPlan: PlanCheck | undefined
+  private readonly checkLimits: MessageCheck | undefined
 
   constructor(options: AnalyticsOptions<P>, runtime: Runtime) {
     super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
     this.checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
+    this.checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
     this.build = {
@@ -161,6 +177,16 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     this.enqueue('alias', params, callback as Callback | undefined)
   }
 
+  /**
+   * @internal How Customer.io's semantic events (customerio/semantic-events.ts) send: a track
+   * that the tracking plan does not judge (its event name is Customer.io's, not the plan's), or
+   * the helper's own ValidationError, refused like any invalid call.
+   */
+  sendSemantic(params: TrackParams | AnalyticsError, callback: Callback | undefined): void {
+    if (params instanceof AnalyticsError && !this.closing) return this.refuse(params, undefined, callback)
+    this.enqueue('track', params, callback, true)
+  }
+
   protected onListenerError(error: unknown): void {
     this.logger.error('an event listener threw', error)
   }
@@ -198,16 +224,18 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  private enqueue(type: MessageType, params: unknown, callback: Callback | undefined): void {
+  private enqueue(type: MessageType, params: unknown, callback: Callback | undefined, unplanned?: boolean): void {
     if (this.closing) {
       return this.refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
     }
     const message = buildMessage(type, params, this.build)
     if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
-    const broken = this.checkPlan?.(type, message)
+    const broken = unplanned ? undefined : this.checkPlan?.(type, message)
     if (broken) return this.refuse(broken, message, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
     if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
+    const over = this.checkLimits?.(message, serialized.bytes)
+    if (over) return this.refuse(over, message, callback)
     if (this.settings.disable) return this.pretendDelivered(message, callback)
     const item: QueuedMessage = { message: callback && message, json: serialized.json, bytes: serialized.bytes, callback }
     const full = this.scheduler.add(item)

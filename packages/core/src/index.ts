@@ -56,3 +56,46 @@ export type {
   CancelTimer,
   TrackParams,
 } from './types.js'
+export type {
+  Address,
+  Context,
+  GroupTraits,
+  PageProperties,
+  Product,
+  Properties,
+  RelationshipAttributes,
+  ScreenProperties,
+  Traits,
+} from './fields.js'
+export {
+  SEMANTIC_EVENTS,
+  addDevice,
+  deleteDevice,
+  deleteObject,
+  deletePerson,
+  deleteRelationship,
+  reportDelivery,
+  suppressPerson,
+  unsuppressPerson,
+} from './customerio/semantic-events.js'
+export type {
+  AddDeviceParams,
+  DeleteDeviceParams,
+  DeleteObjectParams,
+  DeleteRelationshipParams,
+  DeliveryMetric,
+  ObjectRef,
+  PersonParams,
+  ReportDeliveryParams,
+  SemanticHelper,
+  SemanticTarget,
+} from './customerio/semantic-events.js'
+export { JOURNEYS_LIMITS, findLimitIssues, journeysLimits } from './customerio/journeys-limits.js'
+export type {
+  JourneysLimitsOptions,
+  LimitCode,
+  LimitFinding,
+  LimitWarning,
+  LimitsCheck,
+  MessageCheck,
+} from './customerio/journeys-limits.js'

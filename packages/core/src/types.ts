@@ -1,4 +1,5 @@
 import type { AnalyticsError } from './errors.js'
+import type { Context, GroupTraits, PageProperties, Properties, ScreenProperties, Traits } from './fields.js'
 
 /** Any JSON-compatible object; `Date` values are sent as ISO 8601 strings. */
 export type JsonObject = Record<string, unknown>
@@ -11,7 +12,9 @@ export interface CommonFields {
   messageId?: string
   /** When the event happened; a `Date` or an RFC 3339 string with a zone. Defaults to now. */
   timestamp?: Date | string
-  context?: JsonObject
+  /** Where the call came from; merged over `defaultContext`. The client sets `context.library`. */
+  context?: Context
+  /** Destinations to send to or skip, by name; `{ All: false, 'Customer.io': true }` sends to one. */
   integrations?: Record<string, boolean>
 }
 
@@ -22,29 +25,37 @@ export interface Identity {
 }
 
 export interface IdentifyParams extends CommonFields, Identity {
-  traits?: JsonObject
+  /** The person's attributes; the well-known ones are typed, any other key is allowed. */
+  traits?: Traits
 }
 export interface TrackParams extends CommonFields, Identity {
   event: string
-  properties?: JsonObject
+  /** The event's data; the well-known ecommerce fields are typed, any other key is allowed. */
+  properties?: Properties
   /** A track may be attributed to a group instead of a person (pipelines-api.md §9). */
   groupId?: string
 }
 export interface PageParams extends CommonFields, Identity {
   name?: string
   category?: string
-  properties?: JsonObject
+  properties?: PageProperties
 }
 export interface ScreenParams extends CommonFields, Identity {
   name?: string
   category?: string
-  properties?: JsonObject
+  properties?: ScreenProperties
 }
 export interface GroupParams extends CommonFields, Identity {
+  /** The object's id in Customer.io (a company's, an account's, ...). */
   groupId: string
-  /** Journeys object type, a stringified integer; the API assumes "1" when absent (§12). */
+  /**
+   * The object type, as a string of digits (`"1"`, `"2"`, ...) from your workspace's object
+   * types; Customer.io assumes `"1"` when absent. Sent as `traits.objectTypeId` (where
+   * Customer.io's docs put it) and at the top level (where the API reference does).
+   */
   objectTypeId?: string
-  traits?: JsonObject
+  /** The object's attributes, and `relationshipAttributes` for the person's relationship to it. */
+  traits?: GroupTraits
 }
 export interface AliasParams extends CommonFields {
   previousId: string

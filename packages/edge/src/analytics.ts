@@ -41,7 +41,8 @@ function withEdgeDefaults<P extends TrackingPlan | undefined>(options: EdgeAnaly
 }
 
 type CallName = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias'
-const CALLS: readonly CallName[] = ['identify', 'track', 'page', 'screen', 'group', 'alias']
+/** The calls a bound request forwards; `sendSemantic` is the core's internal entry of Customer.io's semantic helpers. */
+const CALLS: readonly string[] = ['identify', 'track', 'page', 'screen', 'group', 'alias', 'sendSemantic']
 
 /**
  * The edge client. With a `plan` (from `defineTrackingPlan()`), `track()`, `identify()` and
@@ -100,16 +101,17 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
     let request = this.bound.get(ctx)
     if (request) return request
     request = { flush: () => this.flush() } as RequestAnalytics<P>
+    type Call = (params: never, callback?: Callback) => void
     for (const name of CALLS) {
-      request[name] = ((params: never, callback?: Callback) => {
+      ;(request as unknown as Record<string, Call>)[name] = (params, callback) => {
         const outer = this.binding
         this.binding = ctx
         try {
-          ;(this[name] as (params: never, callback?: Callback) => void).call(this, params, callback)
+          ;(this as unknown as Record<string, Call>)[name]?.call(this, params, callback)
         } finally {
           this.binding = outer
         }
-      }) as never
+      }
     }
     this.bound.set(ctx, request)
     return request

@@ -2,7 +2,7 @@
 // waitUntil they go to, and that nothing arms a timer. Real runtimes are in the other files.
 import { MemoryTransport } from '@cdp-analytics/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Analytics, withAnalytics, type EdgeAnalyticsOptions } from '../src/index.js'
+import { Analytics, addDevice, deletePerson, withAnalytics, type EdgeAnalyticsOptions } from '../src/index.js'
 import { FakeContext } from './helpers/wait-until.js'
 
 function client(options: Partial<EdgeAnalyticsOptions> = {}) {
@@ -155,6 +155,17 @@ describe('module-scope client', () => {
     await expect(handler(new Request('http://x/'), {}, ctx)).rejects.toThrow('boom')
     await ctx.settled()
     expect(transport.messages.map((m) => m.event)).toEqual(['doomed'])
+  })
+
+  it("Customer.io's semantic helpers through bind(ctx) drain inside that request's waitUntil", async () => {
+    const { analytics, transport, logger } = client()
+    const ctx = new FakeContext()
+    deletePerson(analytics.bind(ctx), { userId: 'u' })
+    addDevice(analytics.bind(ctx), { userId: 'u', token: 'fcm-1', type: 'android' })
+    expect(ctx.promises).toHaveLength(1)
+    await ctx.settled()
+    expect(transport.messages.map((m) => m.event)).toEqual(['User Deleted', 'Device Created or Updated'])
+    expect(logger.warn).not.toHaveBeenCalled()
   })
 
   it('a call outside any request rides on a running drain', async () => {

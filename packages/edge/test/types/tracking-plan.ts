@@ -43,7 +43,7 @@ void withAnalytics(analytics, () => new Response('ok'))
 
 // Without a plan, the edge client and bind(ctx) take any event, as before.
 const plain = new Analytics({ writeKey: 'wk' })
-plain.track({ userId: 'u', event: 'anything', properties: { total: '9.50' } })
+plain.track({ userId: 'u', event: 'anything', properties: { total: 9.5, label: '9.50' } })
 plain.bind(ctx).track({ userId: 'u', event: 'anything else' })
 const plainRequest: RequestAnalytics = plain.bind(ctx)
 plainRequest.identify({ userId: 'u', traits: { plan: 'gold' } })

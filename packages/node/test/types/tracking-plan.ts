@@ -66,9 +66,9 @@ eventsOnly.track({ userId: 'u', event: 'Ping' })
 // @ts-expect-error still only the plan's events
 eventsOnly.track({ userId: 'u', event: 'Pong' })
 
-// Without a plan, track() takes any event and any properties, as before.
+// Without a plan, track() takes any event and any properties (the well-known ones typed), as before.
 const plain = new Analytics({ writeKey: 'wk' })
-plain.track({ userId: 'u', event: 'anything', properties: { total: '9.50', nested: { a: 1 } } })
+plain.track({ userId: 'u', event: 'anything', properties: { price_label: '9.50', nested: { a: 1 } } })
 const params: TrackParams = { userId: 'u', event: 'x' }
 plain.track(params)
 // @ts-expect-error event is still required
