@@ -39,7 +39,13 @@ export interface JourneysLimitsOptions {
   over?: 'warn' | 'reject'
 }
 
-/** Journeys' limits in UTF-8 bytes and counts, as Customer.io states them for its workspaces. */
+/**
+ * Journeys' limits in UTF-8 bytes and counts, from Customer.io's "Invalid API Requests" page
+ * (docs.customer.io/journeys/invalid-api-requests): "cannot identify more than 300 attributes in
+ * one request", "attribute name cannot be longer than 150 bytes", "value for attribute ... cannot
+ * be longer than 1000 bytes", "event name cannot be longer than 100 bytes". The page lists the
+ * attribute limits for identify; objects' attributes are held to the same here.
+ */
 export const JOURNEYS_LIMITS = {
   eventNameBytes: 100,
   attributeNameBytes: 150,
