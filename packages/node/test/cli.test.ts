@@ -249,6 +249,25 @@ describe('cdp-analytics import', () => {
     expect(local.requests).toHaveLength(0)
   })
 
+  it.each([
+    ['--resume', (checkpoint: string) => ['--resume', checkpoint], /--dry-run and --resume cannot be used together: .*drop --resume/],
+    ['--rate', () => ['--rate', '5'], /--dry-run and --rate cannot be used together: .*drop --rate/],
+  ])('--dry-run with %s exits 2 naming the conflict, and a later real run still sends every line', async (flag, extra, message) => {
+    const local = await collector()
+    const { path, ids } = events(20, `dry-${flag.slice(2)}.ndjson`)
+    const checkpoint = join(dir, `dry-${flag.slice(2)}.checkpoint`)
+    const dry = await run(['import', path, '--dry-run', ...extra(checkpoint), ...to(local)])
+    expect(dry.code).toBe(2)
+    expect(dry.stderr).toMatch(message)
+    expect(existsSync(checkpoint)).toBe(false) // no checkpoint a real run would skip past
+    expect(local.requests).toHaveLength(0)
+
+    const real = await run(['import', path, '--resume', checkpoint, ...to(local)])
+    expect(real.code).toBe(0)
+    expect(real.stdout).not.toContain('skipped')
+    expect(local.messages.map((m) => m.messageId)).toEqual(ids)
+  })
+
   it('--rate bounds the rate', async () => {
     const local = await collector()
     const { path } = events(40, 'rate.ndjson')

@@ -11,7 +11,7 @@ import type { AnalyticsError, DeliveryError, MessageType } from '@cdp-analytics/
 import type { Analytics, NodeAnalyticsOptions } from '../analytics.js'
 import { createHttpTransport } from '../http-transport.js'
 import { Checkpoint, Frontier } from './checkpoint.js'
-import { checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
+import { checkConflicts, checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
 import { Progress } from './progress.js'
 import { TYPES } from './send.js'
 
@@ -44,6 +44,7 @@ function isRejection(error: AnalyticsError): boolean {
 
 export async function runImport(input: string | undefined, values: Values, makeClient: MakeClient): Promise<number> {
   checkScope(values, 'import')
+  checkConflicts(values)
   if (!input) throw new UsageError('import needs a file of NDJSON, or - for stdin')
   if (input !== '-' && !existsSync(input)) throw new UsageError(`no such file: ${input}`)
   const dryRun = values['dry-run'] === true
@@ -54,7 +55,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
   const rejectedPath = stringFlag(values, 'rejected')
 
   // The checkpoint names its input (absolute, so a re-run from another folder still matches).
-  const checkpoint = resumePath && !dryRun ? Checkpoint.open(resumePath, input === '-' ? '-' : resolve(input)) : undefined
+  const checkpoint = resumePath ? Checkpoint.open(resumePath, input === '-' ? '-' : resolve(input)) : undefined
   const skip = checkpoint?.start ?? 0
   const analytics = makeClient({
     maxBatchSize: batchSize,
@@ -206,7 +207,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
       call.call(analytics, params, (error) => onOutcome(n, raw, error))
       sent++
       if (outstanding >= high) await drainTo(low)
-      if (rate && !dryRun) {
+      if (rate) {
         const wait = started + (sent / rate) * 1000 - Date.now()
         if (wait > 1) await sleep(wait, () => stopReason !== undefined)
       }
