@@ -4,7 +4,7 @@
  * `intervalMs`. A progress library (cli-progress) would add string-width and its dependencies for
  * what is one line of text, so the line is written here.
  */
-import type { Tally } from './import.js'
+import type { Tally } from './summary.js'
 
 export interface ProgressOptions {
   quiet: boolean
