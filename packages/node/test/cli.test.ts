@@ -61,6 +61,34 @@ function events(count: number, name = `events-${count}.ndjson`): { path: string;
   return { path, ids }
 }
 
+/**
+ * An NDJSON file of `count` track lines where every 40th is bad, in turn not JSON (refused as it
+ * is read, ahead of the checkpoint) or a track without "event" (refused by the client's checks).
+ */
+function withBadLines(count: number, name: string): { path: string; good: string[]; bad: string[] } {
+  const good: string[] = []
+  const bad: string[] = []
+  const lines = Array.from({ length: count }, (_, i) => {
+    if (i % 40 === 39) {
+      const line = i % 80 === 79 ? `not json ${i + 1}` : JSON.stringify({ type: 'track', userId: 'u1', messageId: `bad-${i + 1}` })
+      bad.push(line)
+      return line
+    }
+    good.push(`good-${i + 1}`)
+    return JSON.stringify({ type: 'track', userId: 'u1', event: 'Backfilled', messageId: `good-${i + 1}` })
+  })
+  const path = join(dir, name)
+  writeFileSync(path, `${lines.join('\n')}\n`)
+  return { path, good, bad }
+}
+
+/** The lines of a --rejected file, checked to hold no line twice. */
+function rejectedLines(path: string): string[] {
+  const written = readFileSync(path, 'utf8').split('\n').slice(0, -1)
+  expect(written.filter((line, i) => written.indexOf(line) !== i)).toEqual([]) // no line twice
+  return written
+}
+
 describe('cdp-analytics send', () => {
   it.each([
     [
@@ -354,6 +382,68 @@ describe('cdp-analytics import', () => {
     expect(local.messages.length).toBe(3000 + duplicates)
     expect(beforeResume).toBeGreaterThan(0)
     expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ line: 3000, complete: true })
+  })
+
+  it('resumes after a kill with --rejected: each rejected line is in the file exactly once, in line order, and no message is lost', async () => {
+    const local = await collector()
+    local.setDefaultResponse({ delayMs: 150 })
+    const { path, good, bad } = withBadLines(3000, 'kill-rejected.ndjson')
+    const checkpoint = join(dir, 'kill-rejected.checkpoint')
+    const rejected = join(dir, 'kill-rejected.rejected.ndjson')
+    const args = [
+      'import',
+      path,
+      '--resume',
+      checkpoint,
+      '--rejected',
+      rejected,
+      '--batch-size',
+      '50',
+      '--progress-interval',
+      '0',
+      ...to(local),
+    ]
+    const first = start(args)
+    await local.waitForRequests(12, { timeoutMs: 10_000 })
+    first.child.kill('SIGKILL')
+    expect((await first.done).signal).toBe('SIGKILL')
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { line: number }
+    expect(saved.line).toBeGreaterThan(0)
+    expect(saved.line).toBeLessThan(3000)
+
+    local.setDefaultResponse(undefined)
+    const second = await run(args)
+    expect(second.code).toBe(3)
+    expect(second.stdout).toContain(`skipped ${saved.line} (already done, per the checkpoint)`)
+    expect(rejectedLines(rejected)).toEqual(bad) // every one, once, in line order
+    const arrived = new Set(local.messages.map((m) => m.messageId))
+    expect(good.filter((id) => !arrived.has(id))).toEqual([]) // nothing lost
+  })
+
+  it('after a delivery failure, --rejected lists every rejected line; the resumed run writes none of them twice', async () => {
+    const local = await collector()
+    // The third request gets a 401: the import stops there, with rejected lines read past it.
+    local.enqueueResponses({ status: 200 }, { status: 200 }, { status: 401 })
+    const { path, good, bad } = withBadLines(1000, 'failed-rejected.ndjson')
+    const checkpoint = join(dir, 'failed-rejected.checkpoint')
+    const rejected = join(dir, 'failed-rejected.rejected.ndjson')
+    const args = ['import', path, '--resume', checkpoint, '--rejected', rejected, '--batch-size', '50', ...to(local)]
+    const stopped = await run(args)
+    expect(stopped.code).toBe(1)
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { line: number }
+    expect(saved.line).toBeGreaterThan(0)
+    expect(saved.line).toBeLessThan(1000)
+    // The file lists every line the summary counts as rejected, those past the checkpoint too.
+    const counted = Number(/^rejected (\d+)/m.exec(stopped.stdout)?.[1])
+    const first = rejectedLines(rejected)
+    expect(first).toHaveLength(counted)
+    expect(first.some((line) => bad.indexOf(line) >= Math.floor(saved.line / 40))).toBe(true) // some past the checkpoint
+
+    const resumed = await run(args)
+    expect(resumed.code).toBe(3)
+    expect(rejectedLines(rejected)).toEqual(bad)
+    const arrived = new Set(local.messages.map((m) => m.messageId))
+    expect(good.filter((id) => !arrived.has(id))).toEqual([])
   })
 
   it('Ctrl-C (SIGINT) stops after what is in flight, checkpoints, exits 130; a re-run sends the rest exactly once', async () => {

@@ -4,7 +4,7 @@
  * so memory stays flat whatever the file's size. See checkpoint.ts for what `--resume` guarantees.
  */
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, existsSync, openSync, statSync, writeSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import type { AnalyticsError, DeliveryError, MessageType } from '@cdp-analytics/core'
@@ -13,6 +13,7 @@ import { createHttpTransport } from '../http-transport.js'
 import { Checkpoint, Frontier } from './checkpoint.js'
 import { checkConflicts, checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
 import { Progress } from './progress.js'
+import { RejectedFile } from './rejected-file.js'
 import { TYPES } from './send.js'
 import { type Problem, printSummary, type Tally } from './summary.js'
 
@@ -64,17 +65,20 @@ export async function runImport(input: string | undefined, values: Values, makeC
   const rejectedList: Problem[] = []
   const failedList: Problem[] = []
   const frontier = new Frontier(skip)
-  const rejectedFd = rejectedPath ? openSync(rejectedPath, skip > 0 ? 'a' : 'w') : undefined
+  const rejectedFile = rejectedPath ? openRejectedFile(resolve(rejectedPath), checkpoint) : undefined
   let outstanding = 0
   let lines: Interface | undefined
   let stopReason: 'interrupted' | 'failed' | undefined
   let wake: (() => void) | undefined
   const wakeUp = () => wake?.()
-  /** Resolves when fewer than `below` lines wait for an outcome, or the import stops. */
+  // Lines held in memory: those waiting for an outcome, and rejected lines waiting for the lines
+  // before them to be written to the --rejected file in order.
+  const waiting = () => outstanding + (rejectedFile?.waiting ?? 0)
+  /** Resolves when fewer than `below` lines wait, or the import stops. */
   const drainTo = (below: number) =>
     new Promise<void>((resolve) => {
       const check = () => {
-        if (outstanding >= below && !stopReason) {
+        if (waiting() >= below && !stopReason) {
           wake = check
           return
         }
@@ -84,10 +88,12 @@ export async function runImport(input: string | undefined, values: Values, makeC
       check()
     })
 
-  const saveCheckpoint = (complete = false) => checkpoint?.save(frontier.line, complete)
+  const saveCheckpoint = (complete = false) =>
+    checkpoint?.save(frontier.line, complete, rejectedFile && { path: rejectedFile.path, bytes: rejectedFile.bytes })
   let saveQueued = false
   const settle = (n: number) => {
     frontier.settle(n)
+    rejectedFile?.advance(frontier.line)
     // One write per batch outcome: a batch's callbacks run in one synchronous loop, and this
     // microtask runs after it but before the freed request slot sends the next batch, so a kill
     // at any moment re-sends at most the batches that were on the wire.
@@ -102,7 +108,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
   const reject = (n: number, line: string, reason: string) => {
     tally.rejected++
     if (rejectedList.length < LISTED) rejectedList.push({ line: n, reason })
-    if (rejectedFd !== undefined) writeSync(rejectedFd, `${line}\n`)
+    rejectedFile?.add(n, line)
     settle(n)
   }
   const onOutcome = (n: number, line: string, error: AnalyticsError | undefined) => {
@@ -191,10 +197,10 @@ export async function runImport(input: string | undefined, values: Values, makeC
       outstanding++
       const call = analytics[type as MessageType] as (params: unknown, callback: (error: AnalyticsError | undefined) => void) => void
       // The raw line is kept only while it may still be written to the --rejected file.
-      const raw = rejectedFd === undefined ? '' : line
+      const raw = rejectedFile === undefined ? '' : line
       call.call(analytics, params, (error) => onOutcome(n, raw, error))
       sent++
-      if (outstanding >= high) await drainTo(low)
+      if (waiting() >= high) await drainTo(low)
       if (rate) {
         const wait = started + (sent / rate) * 1000 - Date.now()
         if (wait > 1) await sleep(wait, () => stopReason !== undefined)
@@ -212,13 +218,25 @@ export async function runImport(input: string | undefined, values: Values, makeC
   await analytics.close()
   process.off('SIGINT', onSigint)
   progress.stop()
-  if (rejectedFd !== undefined) closeSync(rejectedFd)
+  rejectedFile?.close()
   saveCheckpoint(!stopReason)
 
   printSummary({ input, tally, rejectedList, failedList, dryRun, checkpoint, frontier, rejectedPath, stopReason })
   if (stopReason === 'interrupted') return EXIT.interrupted
   if (stopReason === 'failed' || tally.failed > 0) return EXIT.failed
   return tally.rejected > 0 ? EXIT.rejected : EXIT.ok
+}
+
+/**
+ * A fresh import starts the rejected file empty. A resumed one keeps what its checkpoint recorded
+ * for this file and cuts off the rest (written past the checkpoint by the run that stopped); with
+ * no record of this file (an older checkpoint, another --rejected path), it appends.
+ */
+function openRejectedFile(path: string, checkpoint: Checkpoint | undefined): RejectedFile {
+  const from = checkpoint?.start ?? 0
+  if (from === 0) return RejectedFile.open(path, 0, 0)
+  const recorded = checkpoint?.rejected
+  return RejectedFile.open(path, from, recorded?.path === path ? recorded.bytes : 'all')
 }
 
 /** A stable messageId for a line that has none: identical lines share it (and count once). */
