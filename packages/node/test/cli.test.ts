@@ -12,6 +12,8 @@ import type { Collector } from '../src/testing/index.js'
 import { collector, deadPort, WRITE_KEY } from './helpers/setup.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+/** `node --import` this before the CLI, and it says on stderr at exit whether cli-progress was loaded. */
+const REPORT_PROGRESS_LIBRARY = fileURLToPath(new URL('./fixtures/report-cli-progress.mjs', import.meta.url))
 
 interface Run {
   code: number | null
@@ -23,11 +25,11 @@ interface Run {
 
 function start(
   args: string[],
-  options: { stdin?: string; keepStdinOpen?: boolean; env?: Record<string, string> } = {},
+  options: { stdin?: string; keepStdinOpen?: boolean; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): { child: ChildProcess; done: Promise<Run> } {
   const started = Date.now()
   const env = { ...process.env, CDP_WRITE_KEY: '', CDP_ENDPOINT: '', ...options.env }
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk) => (stdout += chunk))
@@ -40,7 +42,7 @@ function start(
   return { child, done }
 }
 
-const run = (args: string[], options?: { stdin?: string; env?: Record<string, string> }) => start(args, options).done
+const run = (args: string[], options?: { stdin?: string; env?: Record<string, string>; nodeArgs?: string[] }) => start(args, options).done
 const to = (local: Collector) => ['--endpoint', local.url, '--write-key', WRITE_KEY]
 
 let dir = ''
@@ -310,25 +312,42 @@ describe('cdp-analytics import', () => {
   })
 
   it.skipIf(!existsSync('/usr/bin/script'))(
-    'on a terminal, redraws one progress line in place with the rate, percent and ETA',
+    'on a terminal, cli-progress redraws one bar in place with the percent, ETA, counts and rate',
     async () => {
       const local = await collector()
       local.setDefaultResponse({ delayMs: 100 })
       const { path } = events(1500, 'tty.ndjson')
-      const command = [process.execPath, CLI, 'import', path, '--batch-size', '50', ...to(local)].map((arg) => `'${arg}'`).join(' ')
-      // script(1) runs the command on a pseudo-terminal, as a person at a shell would.
+      const cli = [process.execPath, '--import', REPORT_PROGRESS_LIBRARY, CLI, 'import', path, '--batch-size', '50', ...to(local)]
+      // script(1) runs the command on a pseudo-terminal, as a person at a shell would (200 columns wide).
+      const command = `stty cols 200; ${cli.map((arg) => `'${arg}'`).join(' ')}`
       const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] })
       let screen = ''
       child.stdout.on('data', (chunk) => (screen += chunk))
       const [code] = await once(child, 'close')
       expect(code).toBe(0)
-      const ERASE = '\r\u001b[K' // carriage return + erase line: the line is redrawn in place
-      expect(screen).toContain(ERASE)
-      expect(screen).toMatch(/[\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s · [\d.]+% · ETA \d+s/)
+      const BAR = /[░█]{12} \d+% · ETA (\d+s|\?) · [\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s/
+      const REDRAW = '\u001b[1G' // cursor to the first column: each drawing overwrites the one before
+      const drawings = screen.split(REDRAW).filter((part) => BAR.test(part))
+      expect(drawings.length).toBeGreaterThan(1)
+      expect(screen).toMatch(/█{3,}░* \d{2,3}% · ETA \d+s/) // the bar fills as the file is read
       expect(screen).not.toContain('progress:')
       expect(screen).toContain('delivered 1500')
+      expect(screen).toContain('cli-progress loaded: true')
     },
   )
+
+  it('off a terminal, progress is plain periodic lines and the progress library is never loaded', async () => {
+    const local = await collector()
+    local.setDefaultResponse({ delayMs: 100 })
+    const { path } = events(600, 'plain-progress.ndjson')
+    const result = await run(['import', path, '--batch-size', '50', '--progress-interval', '0.1', ...to(local)], {
+      nodeArgs: ['--import', REPORT_PROGRESS_LIBRARY],
+    })
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/^progress: [\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s · [\d.]+% · ETA \d+s$/m)
+    expect(result.stderr).not.toContain('\u001b[')
+    expect(result.stderr).toContain('cli-progress loaded: false')
+  })
 
   it('stops at the first delivery failure (a 401), leaving the checkpoint before it, and exits 1', async () => {
     const local = await collector()

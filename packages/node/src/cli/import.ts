@@ -12,7 +12,7 @@ import type { Analytics, NodeAnalyticsOptions } from '../analytics.js'
 import { createHttpTransport } from '../http-transport.js'
 import { Checkpoint, Frontier } from './checkpoint.js'
 import { checkConflicts, checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
-import { Progress } from './progress.js'
+import { startProgress } from './progress.js'
 import { RejectedFile } from './rejected-file.js'
 import { TYPES } from './send.js'
 import { type Problem, printSummary, type Tally } from './summary.js'
@@ -131,7 +131,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
 
   const stream: NodeJS.ReadableStream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 256 * 1024 })
   const total = input === '-' ? undefined : statSync(input).size
-  const progress = new Progress({
+  const progress = await startProgress({
     quiet: values.quiet === true,
     intervalMs: progressInterval * 1000,
     total,
