@@ -1,8 +1,10 @@
 // Starts server.mjs as its own process against the local collector, makes requests, sends SIGTERM
 // right away (the events are still queued: the client's flushInterval is 5 s) and checks that every
-// event arrived before the signal ended the process (exit status 143 for SIGTERM, 130 for SIGINT).
+// event arrived before the signal ended the process (exit status 143 for SIGTERM, 130 for SIGINT),
+// also the event of a request still in progress when the signal came.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { type Collector, startCollector } from '@cdp-analytics/node/testing'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -34,7 +36,14 @@ async function start() {
     child.once('exit', (code) => reject(new Error(`server exited early (${code}): ${output}`)))
   })
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
-  return { child, url, exited, output: () => output }
+  /** Resolves once the server's output matches `pattern`. */
+  const logged = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => pattern.test(output) && resolve()
+      child.stdout.on('data', check)
+      check()
+    })
+  return { child, url, exited, logged, output: () => output }
 }
 
 it('SIGTERM: every tracked request is delivered, then the signal ends the process (143)', async () => {
@@ -63,4 +72,30 @@ it('SIGINT (Ctrl-C) delivers too', async () => {
   const [, signal] = await exited
   expect(signal).toBe('SIGINT') // 130 in a shell
   expect(collector.messages).toMatchObject([{ type: 'page', anonymousId: 'anonymous-visitor', name: '/ctrl-c' }])
+}, 20_000)
+
+it('SIGTERM during an upload: the request is answered and its event delivered, then the process ends', async () => {
+  collector.reset()
+  const { child, url, exited, logged } = await start()
+  const upload = request(`${url}/upload`, { method: 'POST', headers: { 'x-user-id': 'u-upload' } })
+  const answer = new Promise<string>((resolve, reject) => {
+    upload.on('response', async (response) => {
+      let text = ''
+      for await (const chunk of response) text += chunk
+      resolve(`${response.statusCode} ${text}`)
+    })
+    upload.on('error', reject)
+  })
+  upload.write('the first half, ')
+  await logged(/POST \/upload/) // the server is handling it, waiting for the rest of the body
+  child.kill('SIGTERM')
+  // The rest of the body comes once the server is shutting down (or has ended, without beforeClose).
+  await Promise.race([logged(/shutting down/), exited])
+  upload.end('then the rest')
+  expect(await answer).toBe('200 Hello from /upload\n')
+  const [code, signal] = await exited
+  expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' })
+  expect(collector.messages).toMatchObject([
+    { type: 'page', userId: 'u-upload', name: '/upload', properties: { method: 'POST', bytes: 29 } },
+  ])
 }, 20_000)

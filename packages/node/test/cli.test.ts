@@ -12,6 +12,8 @@ import type { Collector } from '../src/testing/index.js'
 import { collector, deadPort, WRITE_KEY } from './helpers/setup.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+/** `node --import` this before the CLI, and it says on stderr at exit whether cli-progress was loaded. */
+const REPORT_PROGRESS_LIBRARY = fileURLToPath(new URL('./fixtures/report-cli-progress.mjs', import.meta.url))
 
 interface Run {
   code: number | null
@@ -23,11 +25,11 @@ interface Run {
 
 function start(
   args: string[],
-  options: { stdin?: string; keepStdinOpen?: boolean; env?: Record<string, string> } = {},
+  options: { stdin?: string; keepStdinOpen?: boolean; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): { child: ChildProcess; done: Promise<Run> } {
   const started = Date.now()
   const env = { ...process.env, CDP_WRITE_KEY: '', CDP_ENDPOINT: '', ...options.env }
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk) => (stdout += chunk))
@@ -40,7 +42,7 @@ function start(
   return { child, done }
 }
 
-const run = (args: string[], options?: { stdin?: string; env?: Record<string, string> }) => start(args, options).done
+const run = (args: string[], options?: { stdin?: string; env?: Record<string, string>; nodeArgs?: string[] }) => start(args, options).done
 const to = (local: Collector) => ['--endpoint', local.url, '--write-key', WRITE_KEY]
 
 let dir = ''
@@ -59,6 +61,34 @@ function events(count: number, name = `events-${count}.ndjson`): { path: string;
   const path = join(dir, name)
   writeFileSync(path, `${lines.join('\n')}\n`)
   return { path, ids }
+}
+
+/**
+ * An NDJSON file of `count` track lines where every 40th is bad, in turn not JSON (refused as it
+ * is read, ahead of the checkpoint) or a track without "event" (refused by the client's checks).
+ */
+function withBadLines(count: number, name: string): { path: string; good: string[]; bad: string[] } {
+  const good: string[] = []
+  const bad: string[] = []
+  const lines = Array.from({ length: count }, (_, i) => {
+    if (i % 40 === 39) {
+      const line = i % 80 === 79 ? `not json ${i + 1}` : JSON.stringify({ type: 'track', userId: 'u1', messageId: `bad-${i + 1}` })
+      bad.push(line)
+      return line
+    }
+    good.push(`good-${i + 1}`)
+    return JSON.stringify({ type: 'track', userId: 'u1', event: 'Backfilled', messageId: `good-${i + 1}` })
+  })
+  const path = join(dir, name)
+  writeFileSync(path, `${lines.join('\n')}\n`)
+  return { path, good, bad }
+}
+
+/** The lines of a --rejected file, checked to hold no line twice. */
+function rejectedLines(path: string): string[] {
+  const written = readFileSync(path, 'utf8').split('\n').slice(0, -1)
+  expect(written.filter((line, i) => written.indexOf(line) !== i)).toEqual([]) // no line twice
+  return written
 }
 
 describe('cdp-analytics send', () => {
@@ -249,6 +279,25 @@ describe('cdp-analytics import', () => {
     expect(local.requests).toHaveLength(0)
   })
 
+  it.each([
+    ['--resume', (checkpoint: string) => ['--resume', checkpoint], /--dry-run and --resume cannot be used together: .*drop --resume/],
+    ['--rate', () => ['--rate', '5'], /--dry-run and --rate cannot be used together: .*drop --rate/],
+  ])('--dry-run with %s exits 2 naming the conflict, and a later real run still sends every line', async (flag, extra, message) => {
+    const local = await collector()
+    const { path, ids } = events(20, `dry-${flag.slice(2)}.ndjson`)
+    const checkpoint = join(dir, `dry-${flag.slice(2)}.checkpoint`)
+    const dry = await run(['import', path, '--dry-run', ...extra(checkpoint), ...to(local)])
+    expect(dry.code).toBe(2)
+    expect(dry.stderr).toMatch(message)
+    expect(existsSync(checkpoint)).toBe(false) // no checkpoint a real run would skip past
+    expect(local.requests).toHaveLength(0)
+
+    const real = await run(['import', path, '--resume', checkpoint, ...to(local)])
+    expect(real.code).toBe(0)
+    expect(real.stdout).not.toContain('skipped')
+    expect(local.messages.map((m) => m.messageId)).toEqual(ids)
+  })
+
   it('--rate bounds the rate', async () => {
     const local = await collector()
     const { path } = events(40, 'rate.ndjson')
@@ -263,25 +312,42 @@ describe('cdp-analytics import', () => {
   })
 
   it.skipIf(!existsSync('/usr/bin/script'))(
-    'on a terminal, redraws one progress line in place with the rate, percent and ETA',
+    'on a terminal, cli-progress redraws one bar in place with the percent, ETA, counts and rate',
     async () => {
       const local = await collector()
       local.setDefaultResponse({ delayMs: 100 })
       const { path } = events(1500, 'tty.ndjson')
-      const command = [process.execPath, CLI, 'import', path, '--batch-size', '50', ...to(local)].map((arg) => `'${arg}'`).join(' ')
-      // script(1) runs the command on a pseudo-terminal, as a person at a shell would.
+      const cli = [process.execPath, '--import', REPORT_PROGRESS_LIBRARY, CLI, 'import', path, '--batch-size', '50', ...to(local)]
+      // script(1) runs the command on a pseudo-terminal, as a person at a shell would (200 columns wide).
+      const command = `stty cols 200; ${cli.map((arg) => `'${arg}'`).join(' ')}`
       const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] })
       let screen = ''
       child.stdout.on('data', (chunk) => (screen += chunk))
       const [code] = await once(child, 'close')
       expect(code).toBe(0)
-      const ERASE = '\r\u001b[K' // carriage return + erase line: the line is redrawn in place
-      expect(screen).toContain(ERASE)
-      expect(screen).toMatch(/[\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s · [\d.]+% · ETA \d+s/)
+      const BAR = /[░█]{12} \d+% · ETA (\d+s|\?) · [\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s/
+      const REDRAW = '\u001b[1G' // cursor to the first column: each drawing overwrites the one before
+      const drawings = screen.split(REDRAW).filter((part) => BAR.test(part))
+      expect(drawings.length).toBeGreaterThan(1)
+      expect(screen).toMatch(/█{3,}░* \d{2,3}% · ETA \d+s/) // the bar fills as the file is read
       expect(screen).not.toContain('progress:')
       expect(screen).toContain('delivered 1500')
+      expect(screen).toContain('cli-progress loaded: true')
     },
   )
+
+  it('off a terminal, progress is plain periodic lines and the progress library is never loaded', async () => {
+    const local = await collector()
+    local.setDefaultResponse({ delayMs: 100 })
+    const { path } = events(600, 'plain-progress.ndjson')
+    const result = await run(['import', path, '--batch-size', '50', '--progress-interval', '0.1', ...to(local)], {
+      nodeArgs: ['--import', REPORT_PROGRESS_LIBRARY],
+    })
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/^progress: [\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s · [\d.]+% · ETA \d+s$/m)
+    expect(result.stderr).not.toContain('\u001b[')
+    expect(result.stderr).toContain('cli-progress loaded: false')
+  })
 
   it('stops at the first delivery failure (a 401), leaving the checkpoint before it, and exits 1', async () => {
     const local = await collector()
@@ -335,6 +401,68 @@ describe('cdp-analytics import', () => {
     expect(local.messages.length).toBe(3000 + duplicates)
     expect(beforeResume).toBeGreaterThan(0)
     expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ line: 3000, complete: true })
+  })
+
+  it('resumes after a kill with --rejected: each rejected line is in the file exactly once, in line order, and no message is lost', async () => {
+    const local = await collector()
+    local.setDefaultResponse({ delayMs: 150 })
+    const { path, good, bad } = withBadLines(3000, 'kill-rejected.ndjson')
+    const checkpoint = join(dir, 'kill-rejected.checkpoint')
+    const rejected = join(dir, 'kill-rejected.rejected.ndjson')
+    const args = [
+      'import',
+      path,
+      '--resume',
+      checkpoint,
+      '--rejected',
+      rejected,
+      '--batch-size',
+      '50',
+      '--progress-interval',
+      '0',
+      ...to(local),
+    ]
+    const first = start(args)
+    await local.waitForRequests(12, { timeoutMs: 10_000 })
+    first.child.kill('SIGKILL')
+    expect((await first.done).signal).toBe('SIGKILL')
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { line: number }
+    expect(saved.line).toBeGreaterThan(0)
+    expect(saved.line).toBeLessThan(3000)
+
+    local.setDefaultResponse(undefined)
+    const second = await run(args)
+    expect(second.code).toBe(3)
+    expect(second.stdout).toContain(`skipped ${saved.line} (already done, per the checkpoint)`)
+    expect(rejectedLines(rejected)).toEqual(bad) // every one, once, in line order
+    const arrived = new Set(local.messages.map((m) => m.messageId))
+    expect(good.filter((id) => !arrived.has(id))).toEqual([]) // nothing lost
+  })
+
+  it('after a delivery failure, --rejected lists every rejected line; the resumed run writes none of them twice', async () => {
+    const local = await collector()
+    // The third request gets a 401: the import stops there, with rejected lines read past it.
+    local.enqueueResponses({ status: 200 }, { status: 200 }, { status: 401 })
+    const { path, good, bad } = withBadLines(1000, 'failed-rejected.ndjson')
+    const checkpoint = join(dir, 'failed-rejected.checkpoint')
+    const rejected = join(dir, 'failed-rejected.rejected.ndjson')
+    const args = ['import', path, '--resume', checkpoint, '--rejected', rejected, '--batch-size', '50', ...to(local)]
+    const stopped = await run(args)
+    expect(stopped.code).toBe(1)
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { line: number }
+    expect(saved.line).toBeGreaterThan(0)
+    expect(saved.line).toBeLessThan(1000)
+    // The file lists every line the summary counts as rejected, those past the checkpoint too.
+    const counted = Number(/^rejected (\d+)/m.exec(stopped.stdout)?.[1])
+    const first = rejectedLines(rejected)
+    expect(first).toHaveLength(counted)
+    expect(first.some((line) => bad.indexOf(line) >= Math.floor(saved.line / 40))).toBe(true) // some past the checkpoint
+
+    const resumed = await run(args)
+    expect(resumed.code).toBe(3)
+    expect(rejectedLines(rejected)).toEqual(bad)
+    const arrived = new Set(local.messages.map((m) => m.messageId))
+    expect(good.filter((id) => !arrived.has(id))).toEqual([])
   })
 
   it('Ctrl-C (SIGINT) stops after what is in flight, checkpoints, exits 130; a re-run sends the rest exactly once', async () => {

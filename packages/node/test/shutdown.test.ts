@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { collector, WRITE_KEY } from './helpers/setup.js'
 
 const server = fileURLToPath(new URL('./fixtures/server-with-signals.mjs', import.meta.url))
+const inFlight = fileURLToPath(new URL('./fixtures/server-in-flight.mjs', import.meta.url))
 const lambda = fileURLToPath(new URL('./fixtures/lambda-invoke.mjs', import.meta.url))
 
 function start(script: string, args: string[]) {
@@ -17,8 +18,20 @@ function start(script: string, args: string[]) {
   child.stdout.on('data', (chunk) => (stdout += chunk))
   child.stderr.on('data', (chunk) => (stderr += chunk))
   const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal, stdout, stderr }))
-  const ready = new Promise<void>((resolve) => child.stdout.on('data', () => stdout.includes('ready') && resolve()))
-  return { child, exited, ready }
+  /** Resolves with the match once stdout matches `pattern`. */
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) => {
+      const check = () => {
+        const match = pattern.exec(stdout)
+        if (!match) return
+        child.stdout.off('data', check)
+        resolve(match)
+      }
+      child.stdout.on('data', check)
+      check()
+    })
+  const ready = waitFor(/ready/).then(() => undefined)
+  return { child, exited, ready, waitFor }
 }
 
 describe('closeOnSignals', () => {
@@ -39,6 +52,54 @@ describe('closeOnSignals', () => {
     expect({ code: result.code, signal: result.signal }).toEqual(ending)
     expect(local.messages).toHaveLength(arrive)
     if (mode !== 'none') expect(result.stdout).toContain(`closed on ${signal}`)
+  })
+})
+
+describe('closeOnSignals with beforeClose', () => {
+  /** Starts the in-flight server and a request to /slow, and sends SIGTERM while it is being handled. */
+  async function sigtermDuringRequest(mode: 'server-close' | 'no-hook' | 'hanging-hook') {
+    const local = await collector()
+    const server = start(inFlight, [local.url, WRITE_KEY, mode])
+    const [, url] = await server.waitFor(/ready (\S+)/)
+    const response = fetch(`${url}/slow`).then(
+      async (answer) => `${answer.status} ${await answer.text()}`,
+      (error: Error) => `no answer (${error.message})`,
+    )
+    await server.waitFor(/handling \/slow/)
+    const signalled = Date.now()
+    server.child.kill('SIGTERM')
+    return { local, response, exited: server.exited, signalled }
+  }
+
+  it('waits for the server to answer the request in progress, so its event is delivered too; then SIGTERM ends the process', async () => {
+    const { local, response, exited } = await sigtermDuringRequest('server-close')
+    expect(await response).toBe('200 done')
+    const result = await exited
+    expect(result.stderr).toBe('')
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: null, signal: 'SIGTERM' })
+    expect(result.stdout).not.toContain('not delivered')
+    expect(result.stdout).toContain('closed on SIGTERM')
+    expect(local.messages.map((m) => m.event)).toEqual(['before the signal', 'finished /slow'])
+  })
+
+  it('without it, the client closes under the request in progress: its event is lost', async () => {
+    const { local, exited } = await sigtermDuringRequest('no-hook')
+    const result = await exited
+    expect(result.signal).toBe('SIGTERM')
+    expect(local.messages.map((m) => m.event)).toEqual(['before the signal'])
+  })
+
+  it('a beforeClose that never settles is given up after beforeCloseTimeout: the client still closes and the process ends', async () => {
+    const { local, exited, signalled } = await sigtermDuringRequest('hanging-hook')
+    const result = await exited
+    const took = Date.now() - signalled
+    expect(result.stderr).toBe('')
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: null, signal: 'SIGTERM' })
+    expect(took).toBeGreaterThanOrEqual(200) // beforeCloseTimeout was waited for
+    expect(took).toBeLessThan(4000) // and no longer: the process did not hang
+    // The event of the request finished while the hook was waited for (300 ms > 200 ms) is lost;
+    // what was queued at the signal is delivered.
+    expect(local.messages.map((m) => m.event)).toContain('before the signal')
   })
 })
 

@@ -7,31 +7,42 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { UsageError } from './options.js'
 
+export interface RejectedAt {
+  path: string
+  bytes: number
+}
+
 interface Saved {
   version: 1
   /** The input as given (`-` for stdin): a checkpoint is only valid for the same input. */
   input: string
   line: number
+  /**
+   * The `--rejected` file (absolute path) and its length in bytes when it held the rejected lines
+   * up to `line`: a resumed run cuts it back to that length (rejected-file.ts).
+   */
+  rejected?: RejectedAt
   complete: boolean
   updatedAt: string
 }
 
 export class Checkpoint {
-  private written = -1
-  private writtenComplete = false
+  private written = ''
 
   private constructor(
     readonly path: string,
     private readonly input: string,
     /** Lines up to here had an outcome in an earlier run. */
     readonly start: number,
+    /** The rejected file as the earlier run left it at `start`, when it had one. */
+    readonly rejected: RejectedAt | undefined,
   ) {}
 
   /** Reads FILE, or creates it (line 0) when missing. */
   static open(path: string, input: string): Checkpoint {
     if (!existsSync(path)) {
-      const created = new Checkpoint(path, input, 0)
-      created.save(0, false)
+      const created = new Checkpoint(path, input, 0, undefined)
+      created.save(0, false, undefined)
       return created
     }
     let saved: Partial<Saved>
@@ -48,19 +59,34 @@ export class Checkpoint {
         `--resume ${path} belongs to the import of ${JSON.stringify(saved.input)}, not ${JSON.stringify(input)}; use another checkpoint file`,
       )
     }
-    return new Checkpoint(path, input, saved.line as number)
+    if (saved.rejected !== undefined && !isRejectedAt(saved.rejected)) {
+      throw new UsageError(`--resume ${path}: not a checkpoint file of this tool (bad "rejected")`)
+    }
+    return new Checkpoint(path, input, saved.line as number, saved.rejected)
   }
 
-  /** Writes `line` when it moved (cheap to call often). */
-  save(line: number, complete: boolean): void {
-    if (line === this.written && complete === this.writtenComplete) return
-    const saved: Saved = { version: 1, input: this.input, line, complete, updatedAt: new Date().toISOString() }
+  /** Writes `line` (and the rejected file's length at it) when they moved: cheap to call often. */
+  save(line: number, complete: boolean, rejected: RejectedAt | undefined): void {
+    const key = `${line} ${complete} ${rejected?.bytes}`
+    if (key === this.written) return
+    const saved: Saved = {
+      version: 1,
+      input: this.input,
+      line,
+      ...(rejected ? { rejected } : {}),
+      complete,
+      updatedAt: new Date().toISOString(),
+    }
     const temp = `${this.path}.${process.pid}.tmp`
     writeFileSync(temp, `${JSON.stringify(saved)}\n`)
     renameSync(temp, this.path)
-    this.written = line
-    this.writtenComplete = complete
+    this.written = key
   }
+}
+
+function isRejectedAt(value: unknown): value is RejectedAt {
+  const { path, bytes } = (value ?? {}) as Partial<RejectedAt>
+  return typeof path === 'string' && Number.isInteger(bytes) && (bytes as number) >= 0
 }
 
 /** The highest line L such that every line ≤ L has settled; lines settle in any order. */

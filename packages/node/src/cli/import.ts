@@ -4,34 +4,23 @@
  * so memory stays flat whatever the file's size. See checkpoint.ts for what `--resume` guarantees.
  */
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, existsSync, openSync, statSync, writeSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import type { AnalyticsError, DeliveryError, MessageType } from '@cdp-analytics/core'
 import type { Analytics, NodeAnalyticsOptions } from '../analytics.js'
 import { createHttpTransport } from '../http-transport.js'
 import { Checkpoint, Frontier } from './checkpoint.js'
-import { checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
-import { Progress } from './progress.js'
+import { checkConflicts, checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
+import { startProgress } from './progress.js'
+import { RejectedFile } from './rejected-file.js'
 import { TYPES } from './send.js'
+import { type Problem, printSummary, type Tally } from './summary.js'
 
 /** Requests in flight at once (the client's default). */
 const IN_FLIGHT = 4
 /** Lines kept in the summary; all of them go to the --rejected file. */
 const LISTED = 100
-
-interface Problem {
-  line: number
-  reason: string
-}
-
-export interface Tally {
-  read: number
-  skipped: number
-  delivered: number
-  rejected: number
-  failed: number
-}
 
 type MakeClient = (overrides: Partial<NodeAnalyticsOptions>) => Analytics
 
@@ -44,6 +33,7 @@ function isRejection(error: AnalyticsError): boolean {
 
 export async function runImport(input: string | undefined, values: Values, makeClient: MakeClient): Promise<number> {
   checkScope(values, 'import')
+  checkConflicts(values)
   if (!input) throw new UsageError('import needs a file of NDJSON, or - for stdin')
   if (input !== '-' && !existsSync(input)) throw new UsageError(`no such file: ${input}`)
   const dryRun = values['dry-run'] === true
@@ -54,7 +44,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
   const rejectedPath = stringFlag(values, 'rejected')
 
   // The checkpoint names its input (absolute, so a re-run from another folder still matches).
-  const checkpoint = resumePath && !dryRun ? Checkpoint.open(resumePath, input === '-' ? '-' : resolve(input)) : undefined
+  const checkpoint = resumePath ? Checkpoint.open(resumePath, input === '-' ? '-' : resolve(input)) : undefined
   const skip = checkpoint?.start ?? 0
   const analytics = makeClient({
     maxBatchSize: batchSize,
@@ -75,17 +65,20 @@ export async function runImport(input: string | undefined, values: Values, makeC
   const rejectedList: Problem[] = []
   const failedList: Problem[] = []
   const frontier = new Frontier(skip)
-  const rejectedFd = rejectedPath ? openSync(rejectedPath, skip > 0 ? 'a' : 'w') : undefined
+  const rejectedFile = rejectedPath ? openRejectedFile(resolve(rejectedPath), checkpoint) : undefined
   let outstanding = 0
   let lines: Interface | undefined
   let stopReason: 'interrupted' | 'failed' | undefined
   let wake: (() => void) | undefined
   const wakeUp = () => wake?.()
-  /** Resolves when fewer than `below` lines wait for an outcome, or the import stops. */
+  // Lines held in memory: those waiting for an outcome, and rejected lines waiting for the lines
+  // before them to be written to the --rejected file in order.
+  const waiting = () => outstanding + (rejectedFile?.waiting ?? 0)
+  /** Resolves when fewer than `below` lines wait, or the import stops. */
   const drainTo = (below: number) =>
     new Promise<void>((resolve) => {
       const check = () => {
-        if (outstanding >= below && !stopReason) {
+        if (waiting() >= below && !stopReason) {
           wake = check
           return
         }
@@ -95,10 +88,12 @@ export async function runImport(input: string | undefined, values: Values, makeC
       check()
     })
 
-  const saveCheckpoint = (complete = false) => checkpoint?.save(frontier.line, complete)
+  const saveCheckpoint = (complete = false) =>
+    checkpoint?.save(frontier.line, complete, rejectedFile && { path: rejectedFile.path, bytes: rejectedFile.bytes })
   let saveQueued = false
   const settle = (n: number) => {
     frontier.settle(n)
+    rejectedFile?.advance(frontier.line)
     // One write per batch outcome: a batch's callbacks run in one synchronous loop, and this
     // microtask runs after it but before the freed request slot sends the next batch, so a kill
     // at any moment re-sends at most the batches that were on the wire.
@@ -113,7 +108,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
   const reject = (n: number, line: string, reason: string) => {
     tally.rejected++
     if (rejectedList.length < LISTED) rejectedList.push({ line: n, reason })
-    if (rejectedFd !== undefined) writeSync(rejectedFd, `${line}\n`)
+    rejectedFile?.add(n, line)
     settle(n)
   }
   const onOutcome = (n: number, line: string, error: AnalyticsError | undefined) => {
@@ -136,7 +131,7 @@ export async function runImport(input: string | undefined, values: Values, makeC
 
   const stream: NodeJS.ReadableStream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 256 * 1024 })
   const total = input === '-' ? undefined : statSync(input).size
-  const progress = new Progress({
+  const progress = await startProgress({
     quiet: values.quiet === true,
     intervalMs: progressInterval * 1000,
     total,
@@ -202,11 +197,11 @@ export async function runImport(input: string | undefined, values: Values, makeC
       outstanding++
       const call = analytics[type as MessageType] as (params: unknown, callback: (error: AnalyticsError | undefined) => void) => void
       // The raw line is kept only while it may still be written to the --rejected file.
-      const raw = rejectedFd === undefined ? '' : line
+      const raw = rejectedFile === undefined ? '' : line
       call.call(analytics, params, (error) => onOutcome(n, raw, error))
       sent++
-      if (outstanding >= high) await drainTo(low)
-      if (rate && !dryRun) {
+      if (waiting() >= high) await drainTo(low)
+      if (rate) {
         const wait = started + (sent / rate) * 1000 - Date.now()
         if (wait > 1) await sleep(wait, () => stopReason !== undefined)
       }
@@ -223,13 +218,25 @@ export async function runImport(input: string | undefined, values: Values, makeC
   await analytics.close()
   process.off('SIGINT', onSigint)
   progress.stop()
-  if (rejectedFd !== undefined) closeSync(rejectedFd)
+  rejectedFile?.close()
   saveCheckpoint(!stopReason)
 
   printSummary({ input, tally, rejectedList, failedList, dryRun, checkpoint, frontier, rejectedPath, stopReason })
   if (stopReason === 'interrupted') return EXIT.interrupted
   if (stopReason === 'failed' || tally.failed > 0) return EXIT.failed
   return tally.rejected > 0 ? EXIT.rejected : EXIT.ok
+}
+
+/**
+ * A fresh import starts the rejected file empty. A resumed one keeps what its checkpoint recorded
+ * for this file and cuts off the rest (written past the checkpoint by the run that stopped); with
+ * no record of this file (an older checkpoint, another --rejected path), it appends.
+ */
+function openRejectedFile(path: string, checkpoint: Checkpoint | undefined): RejectedFile {
+  const from = checkpoint?.start ?? 0
+  if (from === 0) return RejectedFile.open(path, 0, 0)
+  const recorded = checkpoint?.rejected
+  return RejectedFile.open(path, from, recorded?.path === path ? recorded.bytes : 'all')
 }
 
 /** A stable messageId for a line that has none: identical lines share it (and count once). */
@@ -248,39 +255,4 @@ function sleep(ms: number, cancelled: () => boolean): Promise<void> {
     }
     step()
   })
-}
-
-interface SummaryInput {
-  input: string
-  tally: Tally
-  rejectedList: Problem[]
-  failedList: Problem[]
-  dryRun: boolean
-  checkpoint: Checkpoint | undefined
-  frontier: Frontier
-  rejectedPath: string | undefined
-  stopReason: 'interrupted' | 'failed' | undefined
-}
-
-function printSummary(s: SummaryInput): void {
-  const { tally } = s
-  const out: string[] = []
-  const name = s.input === '-' ? 'stdin' : s.input
-  out.push(`import ${name}${s.dryRun ? ' (dry run: nothing sent)' : ''}: ${tally.read} lines read`)
-  if (tally.skipped) out.push(`skipped ${tally.skipped} (already done, per the checkpoint)`)
-  out.push(`${s.dryRun ? 'valid' : 'delivered'} ${tally.delivered}`)
-  out.push(`rejected ${tally.rejected}${s.rejectedPath && tally.rejected ? ` (written to ${s.rejectedPath})` : ''}`)
-  for (const problem of s.rejectedList) out.push(`  line ${problem.line}: ${problem.reason}`)
-  if (tally.rejected > s.rejectedList.length) out.push(`  ... and ${tally.rejected - s.rejectedList.length} more`)
-  out.push(`failed ${tally.failed}`)
-  for (const problem of s.failedList) out.push(`  line ${problem.line}: ${problem.reason}`)
-  if (s.stopReason === 'interrupted') out.push('interrupted: stopped after what was in flight')
-  if (s.stopReason === 'failed') out.push('stopped: delivery failed (lines without an outcome are sent again by a re-run)')
-  if (s.checkpoint) {
-    out.push(`checkpoint ${s.checkpoint.path}: every line up to ${s.frontier.line} has an outcome`)
-    if (s.stopReason) out.push('re-run the same command to continue from there')
-  } else if (s.stopReason && !s.dryRun) {
-    out.push('pass --resume FILE to continue from where an import stopped')
-  }
-  process.stdout.write(`${out.join('\n')}\n`)
 }

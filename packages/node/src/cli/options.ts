@@ -62,7 +62,7 @@ export const FLAGS = {
   },
   rejected: { type: 'string', scope: 'import', value: 'FILE', help: 'write the rejected lines there, as they were, for a re-run' },
   rate: { type: 'string', scope: 'import', value: 'N', help: 'send at most N messages a second' },
-  'dry-run': { type: 'boolean', scope: 'import', help: 'validate every line, send nothing' },
+  'dry-run': { type: 'boolean', scope: 'import', help: 'validate every line, send nothing (not with --resume or --rate)' },
   'batch-size': { type: 'string', scope: 'import', value: 'N', help: 'most messages one request carries (default 1000)' },
   'progress-interval': {
     type: 'string',
@@ -93,6 +93,28 @@ export function checkScope(values: Values, scope: 'send' | 'import'): void {
   for (const name of Object.keys(values) as FlagName[]) {
     const flag = FLAGS[name]
     if (flag.scope !== 'all' && flag.scope !== scope) throw new UsageError(`--${name} is not a flag of "${scope}"`)
+  }
+}
+
+/**
+ * Flags that contradict each other, with the reason: the command refuses them rather than let one
+ * silently win (a dry run that ignored --resume looked like it had checked what a re-run would do).
+ */
+export const CONFLICTS: readonly [FlagName, FlagName, string][] = [
+  [
+    'dry-run',
+    'resume',
+    'a dry run sends nothing, so it must not write a checkpoint that a real run would then skip past; drop --resume to validate the whole file',
+  ],
+  ['dry-run', 'rate', 'a dry run sends nothing, so there is nothing to pace; drop --rate'],
+]
+
+/** Throws a UsageError naming the first pair of contradicting flags given together. */
+export function checkConflicts(values: Values): void {
+  for (const [first, second, why] of CONFLICTS) {
+    if (values[first] !== undefined && values[second] !== undefined) {
+      throw new UsageError(`--${first} and --${second} cannot be used together: ${why}`)
+    }
   }
 }
 
