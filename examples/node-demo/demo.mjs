@@ -2,22 +2,22 @@
 //
 //   pnpm demo                                   # local collector on 127.0.0.1, no account needed
 //   CDP_WRITE_KEY=... pnpm demo                 # your Customer.io workspace (US)
-//   CDP_WRITE_KEY=... CDP_ENDPOINT=https://cdp-eu.customer.io pnpm demo
+//   CDP_WRITE_KEY=... CDP_REGION=eu pnpm demo    # a workspace in the EU data center (or CDP_ENDPOINT=<url>)
 import { Analytics } from '@cdp-analytics/node'
 import { startCollector } from '@cdp-analytics/node/testing'
 
 const LOCAL_KEY = 'demo-write-key'
 const writeKey = process.env.CDP_WRITE_KEY
 const collector = writeKey ? undefined : await startCollector({ writeKey: LOCAL_KEY })
-const endpoint = collector?.url ?? process.env.CDP_ENDPOINT
+const endpoint = collector?.url ?? (process.env.CDP_ENDPOINT || undefined)
+const region = collector ? undefined : process.env.CDP_REGION || undefined
 
+const analytics = new Analytics({ writeKey: writeKey ?? LOCAL_KEY, endpoint, region, flushInterval: 1000 })
 console.log(
   collector
     ? `Local collector listening at ${collector.url} (set CDP_WRITE_KEY to send to Customer.io)`
-    : `Sending to ${endpoint ?? 'https://cdp.customer.io'}`,
+    : `Sending to ${endpoint ?? (region === 'eu' ? 'https://cdp-eu.customer.io' : 'https://cdp.customer.io')}`,
 )
-
-const analytics = new Analytics({ writeKey: writeKey ?? LOCAL_KEY, endpoint, flushInterval: 1000 })
 const outcomes = []
 const report = (call) => (error, message) => outcomes.push({ call, error, messageId: message?.messageId })
 

@@ -28,7 +28,7 @@ function start(
   options: { stdin?: string; keepStdinOpen?: boolean; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): { child: ChildProcess; done: Promise<Run> } {
   const started = Date.now()
-  const env = { ...process.env, CDP_WRITE_KEY: '', CDP_ENDPOINT: '', ...options.env }
+  const env = { ...process.env, CDP_WRITE_KEY: '', CDP_ENDPOINT: '', CDP_REGION: '', ...options.env }
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -119,6 +119,27 @@ describe('cdp-analytics send', () => {
     expect(local.messages).toHaveLength(1)
     expect(local.messages[0]).toMatchObject({ type, ...expected })
     expect(result.stdout).toBe(`delivered ${type} ${local.messages[0]!.messageId}\n`)
+  })
+
+  it.each([
+    ['CDP_REGION=eu with a proxy endpoint: sent as given', [], { CDP_REGION: 'eu' }, 0, /^delivered track /],
+    ['--region us wins over CDP_REGION', ['--region', 'us'], { CDP_REGION: 'EU' }, 0, /^delivered track /],
+    ['CDP_REGION=EU', [], { CDP_REGION: 'EU' }, 2, /region must be "us" or "eu".*got region EU/],
+    [
+      '--region eu with the US endpoint',
+      ['--region', 'eu', '--endpoint', 'https://cdp.customer.io'],
+      {},
+      2,
+      /got region eu, endpoint https:\/\/cdp.customer.io/,
+    ],
+  ])('region: %s', async (_name, flags, env, code, output) => {
+    const local = await collector()
+    const args = ['send', 'track', '--user-id', 'u1', '--event', 'Regional', ...flags]
+    if (!flags.includes('--endpoint')) args.push('--endpoint', local.url)
+    const result = await run(args, { env: { CDP_WRITE_KEY: WRITE_KEY, ...env } })
+    expect(result.code).toBe(code)
+    expect(code === 0 ? result.stdout : result.stderr).toMatch(output)
+    expect(local.messages).toHaveLength(code === 0 ? 1 : 0)
   })
 
   it('takes the write key and endpoint from CDP_WRITE_KEY / CDP_ENDPOINT, and the common fields from flags', async () => {

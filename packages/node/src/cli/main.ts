@@ -15,11 +15,14 @@ function clientFactory(values: Values, dryRun: boolean) {
     const writeKey = stringFlag(values, 'write-key') ?? (process.env.CDP_WRITE_KEY || undefined) ?? (dryRun ? 'dry-run' : undefined)
     if (!writeKey) throw new UsageError('no write key: set CDP_WRITE_KEY or pass --write-key')
     const endpoint = stringFlag(values, 'endpoint') ?? (process.env.CDP_ENDPOINT || undefined)
+    const region = stringFlag(values, 'region') ?? (process.env.CDP_REGION || undefined)
     const maxRetries = integerFlag(values, 'max-retries', 0)
     const timeout = integerFlag(values, 'timeout', 1)
     return new Analytics({
       writeKey,
       ...(endpoint ? { endpoint } : {}),
+      // The client checks it: anything but us/eu, or an endpoint of the other region, is a ConfigError.
+      ...(region ? { region: region as 'us' | 'eu' } : {}),
       ...(maxRetries !== undefined ? { maxRetries } : {}),
       ...(timeout !== undefined ? { timeout } : {}),
       flushOnExit: false,

@@ -33,7 +33,13 @@ export const FLAGS = {
     type: 'string',
     scope: 'all',
     value: 'URL',
-    help: 'API base URL (default: $CDP_ENDPOINT, else https://cdp.customer.io; EU: https://cdp-eu.customer.io)',
+    help: "API base URL, for a proxy or a local collector (default: $CDP_ENDPOINT, else the region's URL)",
+  },
+  region: {
+    type: 'string',
+    scope: 'all',
+    value: 'us|eu',
+    help: "your workspace's data center (default: $CDP_REGION, else us); data sent to the wrong one is dropped",
   },
   'max-retries': { type: 'string', scope: 'all', value: 'N', help: 'retries per request after the first attempt (default 10)' },
   timeout: { type: 'string', scope: 'all', value: 'MS', help: 'per-request timeout in ms (default 10000)' },
@@ -191,6 +197,6 @@ export function helpText(): string {
       lines.push(`  ${left.padEnd(30)} ${flag.help}`)
     }
   }
-  lines.push('', 'Environment: CDP_WRITE_KEY, CDP_ENDPOINT (the flags win).')
+  lines.push('', 'Environment: CDP_WRITE_KEY, CDP_ENDPOINT, CDP_REGION (the flags win).')
   return lines.join('\n')
 }
