@@ -139,12 +139,7 @@ function common(params: CommonFields): CommonFields {
 }
 
 /** Sends through the client's internal entry: the plan skipped, a helper's error reported as the call's outcome. */
-function send(
-  helper: string,
-  target: SemanticTarget,
-  params: TrackParams | ValidationError,
-  callback: Callback | ErrorCallback | undefined,
-) {
+function send(helper: string, target: SemanticTarget, params: TrackParams | ValidationError, callback: Outcome): void {
   const client = target as unknown as { sendSemantic?: (params: TrackParams | ValidationError, callback?: Callback) => void }
   if (typeof client?.sendSemantic !== 'function') {
     throw new TypeError(`${helper}: the first argument must be an Analytics client (or analytics.bind(ctx) on the edge)`)
@@ -152,33 +147,39 @@ function send(
   client.sendSemantic(params, callback as Callback | undefined)
 }
 
-function personEvent(
-  helper: 'deletePerson' | 'suppressPerson' | 'unsuppressPerson',
-  target: SemanticTarget,
-  params: PersonParams,
-  callback: Callback | ErrorCallback | undefined,
-): void {
-  const broken = firstBroken(helper, params, [required('userId')])
-  send(helper, target, broken ?? { ...common(params), userId: params.userId, event: SEMANTIC_EVENTS[helper] }, callback)
+/**
+ * One helper: its rules (made on first use) and how a valid input becomes its track. Each export
+ * below is `/* @__PURE__ *\/`, so a bundler drops the ones a worker does not import.
+ */
+function defineHelper<P>(name: string, rules: () => readonly Check[], toTrack: (params: P) => TrackParams): SemanticHelper<P> {
+  let checks: readonly Check[] | undefined
+  return (target: SemanticTarget, params: P, callback?: Outcome): void => {
+    checks ??= rules()
+    const broken = firstBroken(name, params, checks)
+    send(name, target, broken ?? toTrack(params), callback)
+  }
 }
 
-// Arrow functions, not `const x = make(...)`: a bundler drops an unused one, but keeps a top-level
-// call it cannot prove pure, so every edge bundle would carry these.
+const personRules = () => [required('userId')]
+const personEvent = (params: PersonParams, event: string): TrackParams => ({ ...common(params), userId: params.userId, event })
 
 /** Deletes the person from the workspace (`User Deleted`). */
-export const deletePerson: SemanticHelper<PersonParams> = (target: SemanticTarget, params: PersonParams, callback?: Outcome) =>
-  personEvent('deletePerson', target, params, callback)
+export const deletePerson = /* @__PURE__ */ defineHelper('deletePerson', personRules, (params: PersonParams) =>
+  personEvent(params, SEMANTIC_EVENTS.deletePerson),
+)
 
 /**
  * Deletes the person and blocks their id from being added again (`User Suppressed`), as for a
  * GDPR erasure request.
  */
-export const suppressPerson: SemanticHelper<PersonParams> = (target: SemanticTarget, params: PersonParams, callback?: Outcome) =>
-  personEvent('suppressPerson', target, params, callback)
+export const suppressPerson = /* @__PURE__ */ defineHelper('suppressPerson', personRules, (params: PersonParams) =>
+  personEvent(params, SEMANTIC_EVENTS.suppressPerson),
+)
 
 /** Lets a suppressed id be added again (`User Unsuppressed`); no old data comes back. */
-export const unsuppressPerson: SemanticHelper<PersonParams> = (target: SemanticTarget, params: PersonParams, callback?: Outcome) =>
-  personEvent('unsuppressPerson', target, params, callback)
+export const unsuppressPerson = /* @__PURE__ */ defineHelper('unsuppressPerson', personRules, (params: PersonParams) =>
+  personEvent(params, SEMANTIC_EVENTS.unsuppressPerson),
+)
 
 /** The device, written where the docs' schema reads it (context) and where their example does (properties). */
 function withDevice(params: PersonParams, device: Record<string, unknown>, event: string): TrackParams {
@@ -187,29 +188,26 @@ function withDevice(params: PersonParams, device: Record<string, unknown>, event
 }
 
 /** Adds a push device to the person, or updates it when the token exists (`Device Created or Updated`). */
-export const addDevice: SemanticHelper<AddDeviceParams> = (target: SemanticTarget, params: AddDeviceParams, callback: Outcome): void => {
-  const helper = 'addDevice'
-  const broken = firstBroken(helper, params, [
+export const addDevice = /* @__PURE__ */ defineHelper<AddDeviceParams>(
+  'addDevice',
+  () => [
     required('userId'),
     required('token'),
     { field: 'type', expected: 'one of "ios", "android"', ok: (type) => type === undefined || type === 'ios' || type === 'android' },
     { field: 'attributes', expected: 'a plain object', ok: (value) => value === undefined || isPlainObject(value) },
-  ])
-  if (broken) return send(helper, target, broken, callback)
-  const device = { ...params.attributes, token: params.token, ...(params.type ? { type: params.type } : {}) }
-  send(helper, target, withDevice(params, device, SEMANTIC_EVENTS.addDevice), callback)
-}
+  ],
+  (params) => {
+    const device = { ...params.attributes, token: params.token, ...(params.type ? { type: params.type } : {}) }
+    return withDevice(params, device, SEMANTIC_EVENTS.addDevice)
+  },
+)
 
 /** Removes a device from the person (`Device Deleted`), as on logout. */
-export const deleteDevice: SemanticHelper<DeleteDeviceParams> = (
-  target: SemanticTarget,
-  params: DeleteDeviceParams,
-  callback: Outcome,
-): void => {
-  const helper = 'deleteDevice'
-  const broken = firstBroken(helper, params, [required('userId'), required('token')])
-  send(helper, target, broken ?? withDevice(params, { token: params.token }, SEMANTIC_EVENTS.deleteDevice), callback)
-}
+export const deleteDevice = /* @__PURE__ */ defineHelper<DeleteDeviceParams>(
+  'deleteDevice',
+  () => [required('userId'), required('token')],
+  (params) => withDevice(params, { token: params.token }, SEMANTIC_EVENTS.deleteDevice),
+)
 
 /** The object's id and type as the docs (`objectId`) and the API reference (`groupId`) name them. */
 function objectProperties({ objectId, objectTypeId }: ObjectRef): Record<string, string> {
@@ -217,44 +215,33 @@ function objectProperties({ objectId, objectTypeId }: ObjectRef): Record<string,
 }
 
 /** Removes the person's relationship to an object (`Relationship Deleted`): the inverse of `group()`. */
-export const deleteRelationship: SemanticHelper<DeleteRelationshipParams> = (
-  target: SemanticTarget,
-  params: DeleteRelationshipParams,
-  callback: Outcome,
-): void => {
-  const helper = 'deleteRelationship'
-  const broken = firstBroken(helper, params, [identity, required('objectId'), objectTypeId])
-  if (broken) return send(helper, target, broken, callback)
-  const { userId, anonymousId } = params
-  const event = SEMANTIC_EVENTS.deleteRelationship
-  send(helper, target, { ...common(params), userId, anonymousId, event, properties: objectProperties(params) }, callback)
-}
+export const deleteRelationship = /* @__PURE__ */ defineHelper<DeleteRelationshipParams>(
+  'deleteRelationship',
+  () => [identity, required('objectId'), objectTypeId],
+  (params) => ({
+    ...common(params),
+    userId: params.userId,
+    anonymousId: params.anonymousId,
+    event: SEMANTIC_EVENTS.deleteRelationship,
+    properties: objectProperties(params),
+  }),
+)
 
 /** Deletes an object and its relationships (`Object Deleted`); no person is needed. */
-export const deleteObject: SemanticHelper<DeleteObjectParams> = (
-  target: SemanticTarget,
-  params: DeleteObjectParams,
-  callback: Outcome,
-): void => {
-  const helper = 'deleteObject'
-  const broken = firstBroken(helper, params, [required('objectId'), objectTypeId])
-  if (broken) return send(helper, target, broken, callback)
-  const event = SEMANTIC_EVENTS.deleteObject
-  send(helper, target, { ...common(params), groupId: params.objectId, event, properties: objectProperties(params) }, callback)
-}
+export const deleteObject = /* @__PURE__ */ defineHelper<DeleteObjectParams>(
+  'deleteObject',
+  () => [required('objectId'), objectTypeId],
+  (params) => ({ ...common(params), groupId: params.objectId, event: SEMANTIC_EVENTS.deleteObject, properties: objectProperties(params) }),
+)
 
 /**
  * Reports what happened to a message Customer.io delivered (`Report Delivery Event`), mainly
  * in-app messages: delivered, opened, clicked or converted. Like every track it needs `userId`
  * or `anonymousId`.
  */
-export const reportDelivery: SemanticHelper<ReportDeliveryParams> = (
-  target: SemanticTarget,
-  params: ReportDeliveryParams,
-  callback: Outcome,
-): void => {
-  const helper = 'reportDelivery'
-  const broken = firstBroken(helper, params, [
+export const reportDelivery = /* @__PURE__ */ defineHelper<ReportDeliveryParams>(
+  'reportDelivery',
+  () => [
     identity,
     required('deliveryId'),
     {
@@ -263,9 +250,10 @@ export const reportDelivery: SemanticHelper<ReportDeliveryParams> = (
       ok: (m) => DELIVERY_METRICS.includes(m as DeliveryMetric),
     },
     ...['recipient', 'reason', 'href', 'actionName', 'actionValue'].map(optionalText),
-  ])
-  if (broken) return send(helper, target, broken, callback)
-  const { userId, anonymousId, deliveryId, metric, recipient, reason, href, actionName, actionValue } = params
-  const properties = { deliveryId, metric, recipient, reason, href, actionName, actionValue }
-  send(helper, target, { ...common(params), userId, anonymousId, event: SEMANTIC_EVENTS.reportDelivery, properties }, callback)
-}
+  ],
+  (params) => {
+    const { userId, anonymousId, deliveryId, metric, recipient, reason, href, actionName, actionValue } = params
+    const properties = { deliveryId, metric, recipient, reason, href, actionName, actionValue }
+    return { ...common(params), userId, anonymousId, event: SEMANTIC_EVENTS.reportDelivery, properties }
+  },
+)
