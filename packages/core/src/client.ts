@@ -14,6 +14,7 @@ import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackPar
 import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
 import { serializeMessage } from './serialize.js'
+import { isoClock } from './timestamp.js'
 import type { Transport } from './transport.js'
 import type { AliasParams, Callback, ErrorCallback, Logger, Message, MessageType, PageParams, ScreenParams, TimerHost } from './types.js'
 
@@ -79,6 +80,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   protected readonly logger: Logger
   protected readonly scheduler: Scheduler
   private readonly build: BuildSettings
+  private readonly now: () => Date
   /**
    * One AbortController per batch being sent, made where the send starts: workerd binds an
    * AbortSignal to the request that created it, so a single client-wide signal made during one
@@ -101,12 +103,14 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     this.checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
+    const { now } = options
+    this.now = now ?? (() => new Date())
     this.build = {
       library: runtime.library,
       defaultContext: this.settings.defaultContext,
       integrations: this.settings.integrations,
       generateId: options.generateId ?? (() => nanoid()),
-      now: options.now ?? (() => new Date()),
+      timestamp: now ? () => now().toISOString() : isoClock(),
     }
     const gate = new RateGate()
     const delivery = { ...this.deliveryContext(options.transport ?? runtime.transport), gate }
@@ -313,7 +317,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       timeout: settings.timeout,
       retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
       timers: this.timers,
-      now: this.build.now,
+      now: this.now,
       onRequest: (info) => {
         this.counts.requests++
         if (settings.verbose) {
