@@ -7,7 +7,7 @@ import { basicAuthorization } from './auth.js'
 import { messageOf, type Batch, type QueuedMessage } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
-import { AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
+import { type AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
 import { buildMessage, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
@@ -207,11 +207,13 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       return this.refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
     }
     const message = buildMessage(type, params, this.build)
-    if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
+    // `instanceof Error` is enough: these return only this copy's own errors (AnalyticsError's
+    // cross-copy Symbol.hasInstance is for errors handed to users).
+    if (message instanceof Error) return this.refuse(message, undefined, callback)
     const broken = this.checkPlan?.(type, message)
     if (broken) return this.refuse(broken, message, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
-    if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
+    if (serialized instanceof Error) return this.refuse(serialized, message, callback)
     if (this.settings.disable) return this.pretendDelivered(message, callback)
     const item: QueuedMessage = { message: callback && message, json: serialized.json, bytes: serialized.bytes, callback }
     const full = this.scheduler.add(item)
@@ -293,18 +295,18 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  private async deliver(batch: Batch, delivery: Omit<DeliveryContext, 'signal'>): Promise<void> {
+  private async deliver(batch: Batch, delivery: DeliveryContext): Promise<void> {
     const controller = new AbortController()
     if (this.deadlinePassed) controller.abort()
     this.sending.add(controller)
     try {
-      await deliverBatch(batch, { ...delivery, signal: controller.signal })
+      await deliverBatch(batch, delivery, controller.signal)
     } finally {
       this.sending.delete(controller)
     }
   }
 
-  private deliveryContext(transport: Transport): Omit<DeliveryContext, 'signal'> {
+  private deliveryContext(transport: Transport): DeliveryContext {
     const { settings } = this
     return {
       transport,
