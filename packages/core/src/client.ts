@@ -80,7 +80,6 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   protected readonly logger: Logger
   protected readonly scheduler: Scheduler
   private readonly build: BuildSettings
-  private readonly now: () => Date
   /**
    * One AbortController per batch being sent, made where the send starts: workerd binds an
    * AbortSignal to the request that created it, so a single client-wide signal made during one
@@ -104,7 +103,6 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
     const { now } = options
-    this.now = now ?? (() => new Date())
     this.build = {
       library: runtime.library,
       defaultContext: this.settings.defaultContext,
@@ -113,7 +111,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       timestamp: now ? () => now().toISOString() : isoClock(),
     }
     const gate = new RateGate()
-    const delivery = { ...this.deliveryContext(options.transport ?? runtime.transport), gate }
+    const delivery = { ...this.deliveryContext(options.transport ?? runtime.transport, now ?? (() => new Date())), gate }
     this.scheduler = new Scheduler(this.settings, {
       gate,
       resumeTimers: this.timers,
@@ -306,7 +304,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  private deliveryContext(transport: Transport): DeliveryContext {
+  private deliveryContext(transport: Transport, now: () => Date): DeliveryContext {
     const { settings } = this
     return {
       transport,
@@ -319,7 +317,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       timeout: settings.timeout,
       retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
       timers: this.timers,
-      now: this.now,
+      now,
       onRequest: (info) => {
         this.counts.requests++
         if (settings.verbose) {

@@ -33,14 +33,14 @@ export function toTimestamp(value: Date | string): string {
  * so a mocked clock is followed as before.
  */
 export function isoClock(): () => string {
-  let ms = Number.NaN
-  let iso = ''
+  let ms: number | undefined
+  let iso: string | undefined
   return () => {
     const now = Date.now()
     if (now !== ms) {
       ms = now
       iso = new Date(now).toISOString()
     }
-    return iso
+    return iso!
   }
 }
