@@ -103,12 +103,16 @@ function send(
         const keep = status < 200 || status >= 300
         const chunks: Buffer[] = []
         let kept = 0
-        res.on('data', (chunk: Buffer) => {
-          if (keep && kept < DETAIL_CHARS * 4) {
-            chunks.push(chunk)
-            kept += chunk.length
-          }
-        })
+        if (keep) {
+          res.on('data', (chunk: Buffer) => {
+            if (kept < DETAIL_CHARS * 4) {
+              chunks.push(chunk)
+              kept += chunk.length
+            }
+          })
+        } else {
+          res.resume()
+        }
         answered = (complete: boolean): TransportResult => {
           const text = complete && keep ? Buffer.concat(chunks).toString('utf8').trim() : ''
           return { kind: 'response', status, retryAfter, ...(text ? { detail: text.slice(0, DETAIL_CHARS) } : {}) }
