@@ -7,7 +7,7 @@ import { basicAuthorization } from './auth.js'
 import { messageOf, type Batch, type QueuedMessage } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
-import { AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
+import { type AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
 import { buildMessage, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
@@ -15,6 +15,7 @@ import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackPar
 import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
 import { serializeMessage } from './serialize.js'
+import { isoClock } from './timestamp.js'
 import type { Transport } from './transport.js'
 import type {
   AliasParams,
@@ -117,15 +118,16 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     this.checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
     this.timers = runtime.timers ?? defaultTimers
     this.onEnqueue = runtime.onEnqueue
+    const { now } = options
     this.build = {
       library: runtime.library,
       defaultContext: this.settings.defaultContext,
       integrations: this.settings.integrations,
       generateId: options.generateId ?? (() => nanoid()),
-      now: options.now ?? (() => new Date()),
+      timestamp: now ? () => now().toISOString() : isoClock(),
     }
     const gate = new RateGate()
-    const delivery = { ...this.deliveryContext(options.transport ?? runtime.transport), gate }
+    const delivery = { ...this.deliveryContext(options.transport ?? runtime.transport, now ?? (() => new Date())), gate }
     this.scheduler = new Scheduler(this.settings, {
       gate,
       resumeTimers: this.timers,
@@ -183,7 +185,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * the helper's own ValidationError, refused like any invalid call.
    */
   sendSemantic(params: TrackParams | AnalyticsError, callback: Callback | undefined): void {
-    if (params instanceof AnalyticsError && !this.closing) return this.refuse(params, undefined, callback)
+    if (params instanceof Error && !this.closing) return this.refuse(params as AnalyticsError, undefined, callback)
     this.enqueue('track', params, callback, true)
   }
 
@@ -229,11 +231,13 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       return this.refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
     }
     const message = buildMessage(type, params, this.build)
-    if (message instanceof AnalyticsError) return this.refuse(message, undefined, callback)
+    // `instanceof Error` is enough: these return only this copy's own errors (AnalyticsError's
+    // cross-copy Symbol.hasInstance is for errors handed to users).
+    if (message instanceof Error) return this.refuse(message, undefined, callback)
     const broken = unplanned ? undefined : this.checkPlan?.(type, message)
     if (broken) return this.refuse(broken, message, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
-    if (serialized instanceof AnalyticsError) return this.refuse(serialized, message, callback)
+    if (serialized instanceof Error) return this.refuse(serialized, message, callback)
     const over = this.checkLimits?.(message, serialized.bytes)
     if (over) return this.refuse(over, message, callback)
     if (this.settings.disable) return this.pretendDelivered(message, callback)
@@ -317,18 +321,18 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  private async deliver(batch: Batch, delivery: Omit<DeliveryContext, 'signal'>): Promise<void> {
+  private async deliver(batch: Batch, delivery: DeliveryContext): Promise<void> {
     const controller = new AbortController()
     if (this.deadlinePassed) controller.abort()
     this.sending.add(controller)
     try {
-      await deliverBatch(batch, { ...delivery, signal: controller.signal })
+      await deliverBatch(batch, delivery, controller.signal)
     } finally {
       this.sending.delete(controller)
     }
   }
 
-  private deliveryContext(transport: Transport): Omit<DeliveryContext, 'signal'> {
+  private deliveryContext(transport: Transport, now: () => Date): DeliveryContext {
     const { settings } = this
     return {
       transport,
@@ -341,7 +345,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       timeout: settings.timeout,
       retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
       timers: this.timers,
-      now: this.build.now,
+      now,
       onRequest: (info) => {
         this.counts.requests++
         if (settings.verbose) {

@@ -36,7 +36,6 @@ export interface DeliveryContext {
   headers: Record<string, string>
   timeout: number
   retry: RetrySettings
-  signal: AbortSignal
   timers: TimerHost
   now: () => Date
   onRequest: (info: RequestInfo) => void
@@ -51,17 +50,18 @@ export interface DeliveryContext {
   gate?: RateGate
 }
 
-export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<void> {
+/** `signal`: this batch's, aborted by the close() deadline. */
+export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     // A rate limit another batch met holds this attempt too (the pause may grow while waiting).
-    for (let wait = ctx.gate?.remaining() ?? 0; wait > 0 && !ctx.signal.aborted; wait = ctx.gate!.remaining()) {
-      await sleep(wait, ctx.signal, ctx.timers)
+    for (let wait = ctx.gate?.remaining() ?? 0; wait > 0 && !signal.aborted; wait = ctx.gate!.remaining()) {
+      await sleep(wait, signal, ctx.timers)
     }
-    if (ctx.signal.aborted) {
+    if (signal.aborted) {
       return ctx.settle(batch, deadlineError(attempt - 1))
     }
     const started = Date.now()
-    const result = scrub(await sendSafely(ctx, batch.body(ctx.now().toISOString())), ctx.secrets)
+    const result = scrub(await sendSafely(ctx, batch.body(ctx.now().toISOString()), signal), ctx.secrets)
     ctx.onRequest({
       attempt,
       messageCount: batch.count,
@@ -83,7 +83,7 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext): Promise<
     }
     ctx.gate?.pause(clientWidePause(result, outcome))
     ctx.onRetry({ attempt, delay: outcome.delay, reason: outcome.detail, messageCount: batch.count })
-    await sleep(outcome.delay, ctx.signal, ctx.timers)
+    await sleep(outcome.delay, signal, ctx.timers)
   }
 }
 
@@ -108,13 +108,13 @@ function scrub(result: TransportResult, secrets: readonly string[] | undefined):
 }
 
 /** A transport must not throw, but a user-supplied one might: treat that as a network error. */
-async function sendSafely(ctx: DeliveryContext, json: string): Promise<TransportResult> {
+async function sendSafely(ctx: DeliveryContext, json: string, signal: AbortSignal): Promise<TransportResult> {
   try {
-    const request: TransportRequest = { url: ctx.url, headers: ctx.headers, body: json, timeout: ctx.timeout, signal: ctx.signal }
+    const request: TransportRequest = { url: ctx.url, headers: ctx.headers, body: json, timeout: ctx.timeout, signal }
     if (ctx.compress) Object.assign(request, await encodeBody(json, ctx.headers))
     return await ctx.transport.send(request)
   } catch (error) {
-    return { kind: 'network-error', error, timedOut: false, aborted: ctx.signal.aborted }
+    return { kind: 'network-error', error, timedOut: false, aborted: signal.aborted }
   }
 }
 

@@ -7,35 +7,25 @@
 export const MAX_MESSAGE_BYTES = 32_000
 export const MAX_BATCH_BYTES = 500_000
 
-/** Any UTF-16 unit outside ASCII; without one, UTF-8 bytes equal UTF-16 units. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included
-const NON_ASCII = /[^\x00-\x7f]/
+/**
+ * Strings up to this many UTF-16 units are measured in a scratch buffer of 3 bytes per unit
+ * (every unit fits: a surrogate pair is 2 units for 4 bytes), which is all messages but huge ones.
+ */
+const SCRATCH_UNITS = 8192
 
-/** UTF-8 length of a string without allocating (TextEncoder would copy the whole string). */
+let encoder: TextEncoder | undefined
+let scratch: Uint8Array | undefined
+
+/**
+ * UTF-8 length of a string, as TextEncoder counts it (a lone surrogate is U+FFFD, 3 bytes).
+ * `encodeInto` a reused buffer is the platform's own encoder with no allocation: 0.05–0.1 µs for
+ * a 600-character message where a regex scan for non-ASCII took 0.4 µs (issue 8, the burst loop).
+ */
 export function utf8Length(text: string): number {
-  // Fast path: the native regex scan is about 3× faster than the loop below on ASCII JSON,
-  // which most messages are (bench: 854 -> 274 ns for a 624-character message).
-  if (!NON_ASCII.test(text)) return text.length
-  let bytes = text.length
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x80) continue
-    if (code < 0x800) {
-      bytes += 1
-    } else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
-      // A surrogate pair is 2 UTF-16 units and 4 UTF-8 bytes.
-      bytes += 2
-      i++
-    } else {
-      // The rest of the BMP, and lone surrogates (encoded as U+FFFD), take 3 bytes.
-      bytes += 2
-    }
-  }
-  return bytes
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff
+  encoder ??= new TextEncoder()
+  if (text.length > SCRATCH_UNITS) return encoder.encode(text).length
+  scratch ??= new Uint8Array(SCRATCH_UNITS * 3)
+  return encoder.encodeInto(text, scratch).written
 }
 
 /** A `sentAt` value as sent, for example `2026-12-01T04:07:40.000Z`. */

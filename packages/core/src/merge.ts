@@ -4,7 +4,8 @@
  * data comes from JSON.parse of untrusted input.
  */
 
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+/** Also the keys valibot's looseObject leaves out of its output (messages/schemas.ts). */
+export const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /**
  * An object literal, `Object.create(null)`, or a plain object from another realm: edge-runtime

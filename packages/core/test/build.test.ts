@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ValidationError } from '../src/errors.js'
 import { buildMessage } from '../src/messages/build.js'
+import { isoClock } from '../src/timestamp.js'
 import type { Message, MessageType } from '../src/types.js'
 import { buildSettings } from './helpers/build-settings.js'
 import { expectValidBody } from './helpers/spec.js'
@@ -150,5 +151,22 @@ describe('buildMessage: invalid calls name the call and the field', () => {
     expect((error as ValidationError).message).toBe(message)
     expect((error as ValidationError).field).toBe(field)
     expect((error as ValidationError).reason).toBe('invalid')
+  })
+})
+
+describe('isoClock: the default timestamp', () => {
+  it('is new Date().toISOString(), following Date.now() (fake clocks included)', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T10:00:00.000Z') })
+    try {
+      const clock = isoClock()
+      expect(clock()).toBe('2026-12-01T10:00:00.000Z')
+      expect(clock()).toBe('2026-12-01T10:00:00.000Z')
+      vi.advanceTimersByTime(1)
+      expect(clock()).toBe('2026-12-01T10:00:00.001Z')
+      vi.setSystemTime(new Date('2027-01-01T00:00:00.000Z'))
+      expect(clock()).toBe(new Date().toISOString())
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -7,6 +7,7 @@
  */
 import { type Agent, type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { urlToHttpOptions } from 'node:url'
 import type { Transport, TransportRequest, TransportResult } from '@cdp-analytics/core'
 
 export interface HttpTransportOptions {
@@ -45,8 +46,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     agents.http ??= new HttpAgent({ keepAlive: true, maxSockets })
     return agents.http
   }
+  // A client sends every request to one URL: parse it once, not per request.
+  let target: { url: string; options: ReturnType<typeof urlToHttpOptions> } | undefined
+  const optionsFor = (url: string) => {
+    if (target?.url !== url) target = { url, options: urlToHttpOptions(new URL(url)) }
+    return target.options
+  }
   return {
-    send: (request) => send(request, agentFor),
+    send: (request) => send(request, agentFor, optionsFor),
     [SIZE_TRANSPORT](maxInFlight: number) {
       maxSockets = Math.max(maxSockets, maxInFlight)
       for (const agent of [agents.http, agents.https]) if (agent) agent.maxSockets = maxSockets
@@ -54,7 +61,11 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   }
 }
 
-function send(request: TransportRequest, agentFor: (protocol: string) => Agent): Promise<TransportResult> {
+function send(
+  request: TransportRequest,
+  agentFor: (protocol: string) => Agent,
+  optionsFor: (url: string) => ReturnType<typeof urlToHttpOptions>,
+): Promise<TransportResult> {
   return new Promise<TransportResult>((resolve) => {
     let timedOut = false
     let settled = false
@@ -74,12 +85,15 @@ function send(request: TransportRequest, agentFor: (protocol: string) => Agent):
       finish(answered ? answered(false) : { kind: 'network-error', error, timedOut, aborted: request.signal.aborted })
     if (request.signal.aborted) return fail(abortError(request.signal.reason))
     try {
-      const url = new URL(request.url)
-      const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body
-      req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      const url = optionsFor(request.url)
+      const { body } = request
+      // A string is written as UTF-8 by the socket itself: no copy into a Buffer first.
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+      req = (url.protocol === 'https:' ? httpsRequest : httpRequest)({
+        ...url,
         method: 'POST',
-        agent: agentFor(url.protocol),
-        headers: { ...request.headers, 'Content-Length': String(body.byteLength) },
+        agent: agentFor(url.protocol!),
+        headers: { ...request.headers, 'Content-Length': String(length) },
       })
       req.on('error', fail)
       req.on('response', (res) => {
@@ -89,12 +103,16 @@ function send(request: TransportRequest, agentFor: (protocol: string) => Agent):
         const keep = status < 200 || status >= 300
         const chunks: Buffer[] = []
         let kept = 0
-        res.on('data', (chunk: Buffer) => {
-          if (keep && kept < DETAIL_CHARS * 4) {
-            chunks.push(chunk)
-            kept += chunk.length
-          }
-        })
+        if (keep) {
+          res.on('data', (chunk: Buffer) => {
+            if (kept < DETAIL_CHARS * 4) {
+              chunks.push(chunk)
+              kept += chunk.length
+            }
+          })
+        } else {
+          res.resume()
+        }
         answered = (complete: boolean): TransportResult => {
           const text = complete && keep ? Buffer.concat(chunks).toString('utf8').trim() : ''
           return { kind: 'response', status, retryAfter, ...(text ? { detail: text.slice(0, DETAIL_CHARS) } : {}) }

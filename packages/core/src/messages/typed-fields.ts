@@ -22,10 +22,11 @@ const ABSENT = Symbol('absent')
 
 /** The value as JSON.stringify writes it, or ABSENT when it drops the key. */
 function asJson(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON: () => unknown }).toJSON()
+  // Only an object can have a toJSON JSON.stringify calls here, or be a boxed primitive.
+  if (value !== null && typeof value === 'object') {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON: () => unknown }).toJSON()
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) return value.valueOf()
   }
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) return value.valueOf()
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return ABSENT
   return value
 }
@@ -122,7 +123,8 @@ const common: Shape = {
   version: number,
 }
 
-const anyObject = object({})
+/** `object({})` without walking keys no check applies to. */
+const anyObject: Check = (value, path) => (isJsonObject(value) ? undefined : issue(path, 'an object', value))
 
 const messages: Record<MessageType, Check> = {
   identify: object({ ...common, traits: object({ email: string, createdAt: dateTime }) }),

@@ -6,5 +6,5 @@ export const buildSettings: BuildSettings = {
   defaultContext: undefined,
   integrations: undefined,
   generateId: () => 'id-1',
-  now: () => new Date('2026-12-01T10:00:00.000Z'),
+  timestamp: () => '2026-12-01T10:00:00.000Z',
 }
