@@ -2,8 +2,9 @@
 // semantic helper's wire message matches the API schema and its event's own $defs schema, strict
 // mode surfaces the API's 400 as `rejected` with its detail, and Journeys limits warn or refuse.
 import * as v from 'valibot'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import {
+  Analytics,
   type AnalyticsError,
   type LimitWarning,
   type Message,
@@ -20,7 +21,7 @@ import {
   unsuppressPerson,
 } from '../src/index.js'
 import { startCollector } from '../src/testing/index.js'
-import { WRITE_KEY, client, collector, expectAllValid } from './helpers/setup.js'
+import { WRITE_KEY, client, collector, expectAllValid, quietLogger } from './helpers/setup.js'
 import { validateAgainstDef } from './helpers/spec.js'
 
 type Send = (analytics: Parameters<typeof deletePerson>[0], callback: (error: AnalyticsError | undefined) => void) => void
@@ -102,7 +103,8 @@ describe('semantic event helpers', () => {
   it('a tracking plan does not refuse them, even with undeclaredEvents: reject', async () => {
     const local = await collector()
     const plan = defineTrackingPlan({ events: { 'Order Completed': v.object({ total: v.number() }) } })
-    const analytics = client(local.url, { plan, undeclaredEvents: 'reject' })
+    const analytics = new Analytics({ writeKey: WRITE_KEY, endpoint: local.url, plan, undeclaredEvents: 'reject', logger: quietLogger })
+    onTestFinished(() => analytics.close({ timeout: 0 }))
     const errors = new Map<string, AnalyticsError | undefined>()
     deletePerson(analytics, { userId: 'u1' }, (error) => errors.set('helper', error))
     analytics.track({ userId: 'u1', event: 'User Deleted' as 'Order Completed', properties: { total: 1 } }, (error) =>
