@@ -200,7 +200,7 @@ describe('journeysLimits', () => {
 })
 
 describe('region', () => {
-  it('an EU client sends to the EU host (through a proxy-style endpoint it is taken as given)', async () => {
+  it('region eu with a proxy endpoint (here the collector) sends to that endpoint as given', async () => {
     const local = await startCollector({ writeKey: WRITE_KEY })
     try {
       const analytics = client(local.url, { region: 'eu' })
