@@ -30,7 +30,7 @@ export class Batch {
   messageBytes = 0
   /** Set once its messages' outcomes have been reported to callbacks and events. */
   reported = false
-  private joined: string | undefined
+  #joined: string | undefined
 
   /** `first`: the sequence number (position in call order) of its first message. */
   constructor(readonly first = 0) {}
@@ -54,11 +54,11 @@ export class Batch {
    * (must be SENT_AT_LENGTH characters, which limits.ts counts).
    */
   body(sentAt: string): string {
-    if (this.joined === undefined) {
+    if (this.#joined === undefined) {
       let joined = ''
       for (let i = 0; i < this.items.length; i++) joined += (i === 0 ? '' : ',') + this.items[i]!.json
-      this.joined = joined
+      this.#joined = joined
     }
-    return `{"batch":[${this.joined}],"sentAt":"${sentAt}"}`
+    return `{"batch":[${this.#joined}],"sentAt":"${sentAt}"}`
   }
 }

@@ -93,33 +93,33 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   /** Prefixes every line with "cdp-analytics: " (adapters log through it too) and never throws. */
   protected readonly logger: Logger
   protected readonly scheduler: Scheduler
-  private readonly build: BuildSettings
+  #build: BuildSettings
   /**
    * One AbortController per batch being sent, made where the send starts: workerd binds an
    * AbortSignal to the request that created it, so a single client-wide signal made during one
    * request throws "Cannot perform I/O on behalf of a different request" in the next (issue 3).
    */
-  private readonly sending = new Set<AbortController>()
-  private deadlinePassed = false
-  private readonly timers: TimerHost
-  private readonly onEnqueue: (() => void) | undefined
-  private closing: Promise<void> | undefined
-  private readonly counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
-  private readonly failedByReason: Partial<Record<FailureReason, number>> = {}
-  private readonly warnedReasons = new Set<string>()
-  private readonly checkPlan: PlanCheck | undefined
-  private readonly checkLimits: MessageCheck | undefined
+  #sending = new Set<AbortController>()
+  #deadlinePassed = false
+  #timers: TimerHost
+  #onEnqueue: (() => void) | undefined
+  #closing: Promise<void> | undefined
+  #counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
+  #failedByReason: Partial<Record<FailureReason, number>> = {}
+  #warnedReasons = new Set<string>()
+  #checkPlan: PlanCheck | undefined
+  #checkLimits: MessageCheck | undefined
 
   constructor(options: AnalyticsOptions<P>, runtime: Runtime) {
     super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
-    this.checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
-    this.checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
-    this.timers = runtime.timers ?? defaultTimers
-    this.onEnqueue = runtime.onEnqueue
+    this.#checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
+    this.#checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
+    this.#timers = runtime.timers ?? defaultTimers
+    this.#onEnqueue = runtime.onEnqueue
     const { now } = options
-    this.build = {
+    this.#build = {
       library: runtime.library,
       defaultContext: this.settings.defaultContext,
       integrations: this.settings.integrations,
@@ -127,13 +127,13 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       timestamp: now ? () => now().toISOString() : isoClock(),
     }
     const gate = new RateGate()
-    const delivery = { ...this.deliveryContext(options.transport ?? runtime.transport, now ?? (() => new Date())), gate }
+    const delivery = { ...this.#deliveryContext(options.transport ?? runtime.transport, now ?? (() => new Date())), gate }
     this.scheduler = new Scheduler(this.settings, {
       gate,
-      resumeTimers: this.timers,
-      deliver: (batch) => this.deliver(batch, delivery),
-      settle: (batch, error) => this.settleBatch(batch, error),
-      timers: runtime.intervalFlush === false ? undefined : this.timers,
+      resumeTimers: this.#timers,
+      deliver: (batch) => this.#deliver(batch, delivery),
+      settle: (batch, error) => this.#settleBatch(batch, error),
+      timers: runtime.intervalFlush === false ? undefined : this.#timers,
       flushOnCount: runtime.flushOnCount,
     })
     if (/\/v1(\/batch)?\/v1\/batch$/.test(this.settings.url)) {
@@ -151,32 +151,32 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   identify(params: IdentifyParamsOf<P>, callback?: Callback): void
   identify(params: IdentifyParamsOf<P>, callback?: ErrorCallback): void
   identify(params: IdentifyParamsOf<P>, callback?: Callback | ErrorCallback): void {
-    this.enqueue('identify', params, callback as Callback | undefined)
+    this.#enqueue('identify', params, callback as Callback | undefined)
   }
   track(params: TrackParamsOf<P>, callback?: Callback): void
   track(params: TrackParamsOf<P>, callback?: ErrorCallback): void
   track(params: TrackParamsOf<P>, callback?: Callback | ErrorCallback): void {
-    this.enqueue('track', params, callback as Callback | undefined)
+    this.#enqueue('track', params, callback as Callback | undefined)
   }
   page(params: PageParams, callback?: Callback): void
   page(params: PageParams, callback?: ErrorCallback): void
   page(params: PageParams, callback?: Callback | ErrorCallback): void {
-    this.enqueue('page', params, callback as Callback | undefined)
+    this.#enqueue('page', params, callback as Callback | undefined)
   }
   screen(params: ScreenParams, callback?: Callback): void
   screen(params: ScreenParams, callback?: ErrorCallback): void
   screen(params: ScreenParams, callback?: Callback | ErrorCallback): void {
-    this.enqueue('screen', params, callback as Callback | undefined)
+    this.#enqueue('screen', params, callback as Callback | undefined)
   }
   group(params: GroupParamsOf<P>, callback?: Callback): void
   group(params: GroupParamsOf<P>, callback?: ErrorCallback): void
   group(params: GroupParamsOf<P>, callback?: Callback | ErrorCallback): void {
-    this.enqueue('group', params, callback as Callback | undefined)
+    this.#enqueue('group', params, callback as Callback | undefined)
   }
   alias(params: AliasParams, callback?: Callback): void
   alias(params: AliasParams, callback?: ErrorCallback): void
   alias(params: AliasParams, callback?: Callback | ErrorCallback): void {
-    this.enqueue('alias', params, callback as Callback | undefined)
+    this.#enqueue('alias', params, callback as Callback | undefined)
   }
 
   /**
@@ -185,8 +185,8 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * the helper's own ValidationError, refused like any invalid call.
    */
   sendSemantic(params: TrackParams | AnalyticsError, callback: Callback | undefined): void {
-    if (params instanceof Error && !this.closing) return this.refuse(params as AnalyticsError, undefined, callback)
-    this.enqueue('track', params, callback, true)
+    if (params instanceof Error && !this.#closing) return this.#refuse(params as AnalyticsError, undefined, callback)
+    this.#enqueue('track', params, callback, true)
   }
 
   protected onListenerError(error: unknown): void {
@@ -204,12 +204,12 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * the same promise. Never rejects.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options.timeout ?? this.settings.closeTimeout)
-    return this.closing
+    this.#closing ??= this.#shutdown(options.timeout ?? this.settings.closeTimeout)
+    return this.#closing
   }
 
   get closed(): boolean {
-    return this.closing !== undefined
+    return this.#closing !== undefined
   }
 
   /** Messages without an outcome yet. */
@@ -219,73 +219,73 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
 
   get stats(): AnalyticsStats {
     return {
-      ...this.counts,
-      failedByReason: { ...this.failedByReason },
+      ...this.#counts,
+      failedByReason: { ...this.#failedByReason },
       queued: this.scheduler.queuedMessages,
       sending: this.scheduler.pending - this.scheduler.queuedMessages,
     }
   }
 
-  private enqueue(type: MessageType, params: unknown, callback: Callback | undefined, unplanned?: boolean): void {
-    if (this.closing) {
-      return this.refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
+  #enqueue(type: MessageType, params: unknown, callback: Callback | undefined, unplanned?: boolean): void {
+    if (this.#closing) {
+      return this.#refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
     }
-    const message = buildMessage(type, params, this.build)
+    const message = buildMessage(type, params, this.#build)
     // `instanceof Error` is enough: these return only this copy's own errors (AnalyticsError's
     // cross-copy Symbol.hasInstance is for errors handed to users).
-    if (message instanceof Error) return this.refuse(message, undefined, callback)
-    const broken = unplanned ? undefined : this.checkPlan?.(type, message)
-    if (broken) return this.refuse(broken, message, callback)
+    if (message instanceof Error) return this.#refuse(message, undefined, callback)
+    const broken = unplanned ? undefined : this.#checkPlan?.(type, message)
+    if (broken) return this.#refuse(broken, message, callback)
     const serialized = serializeMessage(message, this.settings.maxMessageBytes)
-    if (serialized instanceof Error) return this.refuse(serialized, message, callback)
-    const over = this.checkLimits?.(message, serialized.bytes)
-    if (over) return this.refuse(over, message, callback)
-    if (this.settings.disable) return this.pretendDelivered(message, callback)
+    if (serialized instanceof Error) return this.#refuse(serialized, message, callback)
+    const over = this.#checkLimits?.(message, serialized.bytes)
+    if (over) return this.#refuse(over, message, callback)
+    if (this.settings.disable) return this.#pretendDelivered(message, callback)
     const item: QueuedMessage = { message: callback && message, json: serialized.json, bytes: serialized.bytes, callback }
     const full = this.scheduler.add(item)
-    if (full) return this.refuse(full, message, callback)
-    this.counts.enqueued++
-    this.onEnqueue?.()
+    if (full) return this.#refuse(full, message, callback)
+    this.#counts.enqueued++
+    this.#onEnqueue?.()
   }
 
   /** `disable: true`: a valid message is reported delivered, after the call returned, and never sent. */
-  private pretendDelivered(message: Message, callback: Callback | undefined): void {
-    this.counts.enqueued++
-    this.counts.delivered++
+  #pretendDelivered(message: Message, callback: Callback | undefined): void {
+    this.#counts.enqueued++
+    this.#counts.delivered++
     queueMicrotask(() => {
       this.emit('delivered', { message })
-      if (callback) this.callSafely(callback, undefined, message)
+      if (callback) this.#callSafely(callback, undefined, message)
     })
   }
 
   /** A call that never entered the queue: report it asynchronously, or throw in strict mode. */
-  private refuse(error: AnalyticsError, message: Message | undefined, callback: Callback | undefined): void {
+  #refuse(error: AnalyticsError, message: Message | undefined, callback: Callback | undefined): void {
     if (this.settings.strict && (error.reason === 'invalid' || error.reason === 'unserializable' || error.reason === 'too_large')) {
       throw error
     }
-    if (!callback) this.warnUnhandled(error, 1)
-    this.countFailure(error)
+    if (!callback) this.#warnUnhandled(error, 1)
+    this.#countFailure(error)
     // Asynchronous even here, so a callback always runs after the call returned.
-    queueMicrotask(() => this.report(error, message, callback))
+    queueMicrotask(() => this.#report(error, message, callback))
   }
 
-  private settleBatch(batch: Batch, error: DeliveryError | undefined): void {
+  #settleBatch(batch: Batch, error: DeliveryError | undefined): void {
     batch.reported = true
     if (error) {
       let unhandled = 0
       for (const item of batch.items) if (!item.callback) unhandled++
-      if (unhandled > 0) this.warnUnhandled(error, unhandled)
+      if (unhandled > 0) this.#warnUnhandled(error, unhandled)
       for (const item of batch.items) {
-        this.countFailure(error)
-        this.report(error, messageOf(item), item.callback)
+        this.#countFailure(error)
+        this.#report(error, messageOf(item), item.callback)
       }
       return
     }
-    this.counts.delivered += batch.count
+    this.#counts.delivered += batch.count
     const notify = this.has('delivered')
     for (const item of batch.items) {
       if (notify) this.emit('delivered', { message: messageOf(item) })
-      if (item.callback) this.callSafely(item.callback, undefined, messageOf(item))
+      if (item.callback) this.#callSafely(item.callback, undefined, messageOf(item))
     }
   }
 
@@ -293,26 +293,26 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * A failure no callback will see is logged, unless a `failed` listener takes it: once per
    * reason as a warning (stats.failedByReason counts every one), then at debug level.
    */
-  private warnUnhandled(error: AnalyticsError, count: number): void {
+  #warnUnhandled(error: AnalyticsError, count: number): void {
     if (this.has('failed')) return
     const text = `${count} message(s) failed: ${error.message}`
-    if (this.warnedReasons.has(error.reason)) return this.logger.debug(text)
-    this.warnedReasons.add(error.reason)
+    if (this.#warnedReasons.has(error.reason)) return this.logger.debug(text)
+    this.#warnedReasons.add(error.reason)
     this.logger.warn(`${text} (unhandled: pass a callback or listen to 'failed'; more "${error.reason}" failures are only counted)`)
   }
 
-  private countFailure(error: AnalyticsError): void {
-    this.counts.failed++
+  #countFailure(error: AnalyticsError): void {
+    this.#counts.failed++
     const reason = error.reason as FailureReason
-    this.failedByReason[reason] = (this.failedByReason[reason] ?? 0) + 1
+    this.#failedByReason[reason] = (this.#failedByReason[reason] ?? 0) + 1
   }
 
-  private report(error: AnalyticsError, message: Message | undefined, callback: Callback | undefined): void {
+  #report(error: AnalyticsError, message: Message | undefined, callback: Callback | undefined): void {
     this.emit('failed', { error, message })
-    if (callback) this.callSafely(callback, error, message)
+    if (callback) this.#callSafely(callback, error, message)
   }
 
-  private callSafely(callback: Callback, ...outcome: Parameters<Callback>): void {
+  #callSafely(callback: Callback, ...outcome: Parameters<Callback>): void {
     try {
       callback(...outcome)
     } catch (thrown) {
@@ -321,18 +321,18 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  private async deliver(batch: Batch, delivery: DeliveryContext): Promise<void> {
+  async #deliver(batch: Batch, delivery: DeliveryContext): Promise<void> {
     const controller = new AbortController()
-    if (this.deadlinePassed) controller.abort()
-    this.sending.add(controller)
+    if (this.#deadlinePassed) controller.abort()
+    this.#sending.add(controller)
     try {
       await deliverBatch(batch, delivery, controller.signal)
     } finally {
-      this.sending.delete(controller)
+      this.#sending.delete(controller)
     }
   }
 
-  private deliveryContext(transport: Transport, now: () => Date): DeliveryContext {
+  #deliveryContext(transport: Transport, now: () => Date): DeliveryContext {
     const { settings } = this
     return {
       transport,
@@ -344,10 +344,10 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       },
       timeout: settings.timeout,
       retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
-      timers: this.timers,
+      timers: this.#timers,
       now,
       onRequest: (info) => {
-        this.counts.requests++
+        this.#counts.requests++
         if (settings.verbose) {
           this.logger.debug(
             `POST ${settings.url} attempt ${info.attempt}: ${info.messageCount} messages, ${info.bytes} bytes -> ${info.status ?? info.error} in ${info.durationMs} ms`,
@@ -356,25 +356,25 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
         this.emit('request', info)
       },
       onRetry: (info) => {
-        this.counts.retries++
+        this.#counts.retries++
         if (settings.verbose) this.logger.debug(`retry ${info.attempt} in ${info.delay} ms (${info.reason})`)
         this.emit('retry', info)
       },
-      settle: (batch, error) => this.settleBatch(batch, error),
+      settle: (batch, error) => this.#settleBatch(batch, error),
       secrets: [settings.writeKey, basicAuthorization(settings.writeKey).slice('Basic '.length)],
       compress: settings.compress,
     }
   }
 
-  private async shutdown(timeout: number): Promise<void> {
+  async #shutdown(timeout: number): Promise<void> {
     const drained = this.scheduler.flush()
     const deadline = new AbortController()
-    const timedOut = await Promise.race([drained.then(() => false), sleep(timeout, deadline.signal, this.timers).then(() => true)])
+    const timedOut = await Promise.race([drained.then(() => false), sleep(timeout, deadline.signal, this.#timers).then(() => true)])
     deadline.abort()
     if (timedOut) {
       // Cut retries and requests short; each waiting message gets a `deadline` failure.
-      this.deadlinePassed = true
-      for (const controller of this.sending) abortQuietly(controller)
+      this.#deadlinePassed = true
+      for (const controller of this.#sending) abortQuietly(controller)
       this.scheduler.failWaiting()
       await drained
     }

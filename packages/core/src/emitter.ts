@@ -6,28 +6,28 @@
 type Listener<T> = (payload: T) => void
 
 export abstract class Emitter<Events extends Record<string, unknown>> {
-  private readonly listeners: { [K in keyof Events]?: Listener<Events[K]>[] } = {}
+  #listeners: { [K in keyof Events]?: Listener<Events[K]>[] } = {}
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    const list = this.listeners[event] ?? []
-    this.listeners[event] = list
+    const list = this.#listeners[event] ?? []
+    this.#listeners[event] = list
     list.push(listener)
     return () => this.off(event, listener)
   }
 
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): void {
-    const list = this.listeners[event]
-    if (list) this.listeners[event] = list.filter((l) => l !== listener)
+    const list = this.#listeners[event]
+    if (list) this.#listeners[event] = list.filter((l) => l !== listener)
   }
 
   /** Cheap check so hot paths build a payload only when someone listens. */
   protected has(event: keyof Events): boolean {
-    return (this.listeners[event]?.length ?? 0) > 0
+    return (this.#listeners[event]?.length ?? 0) > 0
   }
 
   protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const list = this.listeners[event]
+    const list = this.#listeners[event]
     if (!list) return
     for (const listener of list) {
       try {

@@ -5,15 +5,15 @@
  * batch, and delivery asks before every attempt, retries included.
  */
 export class RateGate {
-  private until = 0
+  #until = 0
 
   /** No new request before `ms` from `now` (a later pause already set is kept). */
   pause(ms: number, now = Date.now()): void {
-    if (ms > 0) this.until = Math.max(this.until, now + ms)
+    if (ms > 0) this.#until = Math.max(this.#until, now + ms)
   }
 
   /** Milliseconds until requests may start again; 0 when they may now. */
   remaining(now = Date.now()): number {
-    return Math.max(0, this.until - now)
+    return Math.max(0, this.#until - now)
   }
 }

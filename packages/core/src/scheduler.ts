@@ -48,27 +48,28 @@ interface FlushWaiter {
 
 export class Scheduler {
   /** Waiting messages in call order; slots before `head` were taken (kept empty for the GC). */
-  private queue: (QueuedMessage | undefined)[] = []
-  private head = 0
+  #queue: (QueuedMessage | undefined)[] = []
+  #head = 0
   /** Sequence number of the message at `head`: every message before it was taken. */
-  private taken = 0
+  #taken = 0
   /** Messages numbered below this must be sent as soon as a slot is free (a flush or timer asked). */
-  private dueUntil = 0
-  private readonly inFlight = new Set<Batch>()
-  private readonly flushWaiters: FlushWaiter[] = []
-  private cancelTimer: CancelTimer | undefined
-  private cancelResume: CancelTimer | undefined
-  private flushing: Promise<void> | undefined
-  private addedSinceFlush = false
-  private readonly policy: { flushAt: number; maxBatchSize: number; maxBatchBytes: number }
+  #dueUntil = 0
+  #inFlight = new Set<Batch>()
+  #flushWaiters: FlushWaiter[] = []
+  #cancelTimer: CancelTimer | undefined
+  #cancelResume: CancelTimer | undefined
+  #flushing: Promise<void> | undefined
+  #addedSinceFlush = false
+  #policy: { flushAt: number; maxBatchSize: number; maxBatchBytes: number }
+  #limits: SchedulerLimits
+  #hooks: SchedulerHooks
   queuedMessages = 0
   queuedBytes = 0
 
-  constructor(
-    private readonly limits: SchedulerLimits,
-    private readonly hooks: SchedulerHooks,
-  ) {
-    this.policy = {
+  constructor(limits: SchedulerLimits, hooks: SchedulerHooks) {
+    this.#limits = limits
+    this.#hooks = hooks
+    this.#policy = {
       flushAt: hooks.flushOnCount === false ? Infinity : limits.flushAt,
       maxBatchSize: limits.maxBatchSize,
       maxBatchBytes: limits.maxBatchBytes,
@@ -78,25 +79,25 @@ export class Scheduler {
   /** Messages that have no outcome yet: waiting or being sent. */
   get pending(): number {
     let sending = 0
-    for (const batch of this.inFlight) sending += batch.count
+    for (const batch of this.#inFlight) sending += batch.count
     return this.queuedMessages + sending
   }
 
   /** Queues a message, or refuses it when a bound is reached (the caller reports that). */
   add(item: QueuedMessage): QueueFullError | undefined {
-    const { limits } = this
+    const limits = this.#limits
     if (this.queuedMessages >= limits.maxQueueSize) {
       return new QueueFullError(`queue is full (maxQueueSize ${limits.maxQueueSize} messages); message dropped`)
     }
     if (this.queuedBytes + item.bytes > limits.maxQueueBytes) {
       return new QueueFullError(`queue is full (maxQueueBytes ${limits.maxQueueBytes} bytes); message dropped`)
     }
-    this.queue.push(item)
+    this.#queue.push(item)
     this.queuedMessages++
     this.queuedBytes += item.bytes
-    this.addedSinceFlush = true
-    if (this.inFlight.size < limits.maxInFlight) this.pump()
-    if (!this.cancelTimer && this.queuedMessages > 0) this.armTimer()
+    this.#addedSinceFlush = true
+    if (this.#inFlight.size < limits.maxInFlight) this.#pump()
+    if (!this.#cancelTimer && this.queuedMessages > 0) this.#armTimer()
     return undefined
   }
 
@@ -105,16 +106,16 @@ export class Scheduler {
    * with nothing queued in between share one promise.
    */
   flush(): Promise<void> {
-    if (this.flushing && !this.addedSinceFlush) return this.flushing
-    this.addedSinceFlush = false
-    const until = this.taken + this.queuedMessages
-    this.dueUntil = until
-    this.pump()
-    if (this.settledBelow() >= until) return Promise.resolve()
-    const flushing = new Promise<void>((resolve) => this.flushWaiters.push({ until, resolve })).then(() => {
-      if (this.flushing === flushing) this.flushing = undefined
+    if (this.#flushing && !this.#addedSinceFlush) return this.#flushing
+    this.#addedSinceFlush = false
+    const until = this.#taken + this.queuedMessages
+    this.#dueUntil = until
+    this.#pump()
+    if (this.#settledBelow() >= until) return Promise.resolve()
+    const flushing = new Promise<void>((resolve) => this.#flushWaiters.push({ until, resolve })).then(() => {
+      if (this.#flushing === flushing) this.#flushing = undefined
     })
-    this.flushing = flushing
+    this.#flushing = flushing
     return flushing
   }
 
@@ -122,117 +123,117 @@ export class Scheduler {
   failWaiting(): void {
     this.stopTimer()
     if (this.queuedMessages === 0) return
-    const batch = this.take(this.queuedMessages)
-    this.hooks.settle(batch, deadlineError(0))
-    this.resolveFlushes()
+    const batch = this.#take(this.queuedMessages)
+    this.#hooks.settle(batch, deadlineError(0))
+    this.#resolveFlushes()
   }
 
   stopTimer(): void {
-    this.cancelTimer?.()
-    this.cancelTimer = undefined
-    this.cancelResume?.()
-    this.cancelResume = undefined
+    this.#cancelTimer?.()
+    this.#cancelTimer = undefined
+    this.#cancelResume?.()
+    this.#cancelResume = undefined
   }
 
   /** Arms the `flushInterval` timer for the messages waiting now. */
-  private armTimer(): void {
-    const { timers } = this.hooks
-    if (!timers || this.limits.flushInterval <= 0) return
-    this.cancelTimer = timers(() => {
-      this.cancelTimer = undefined
-      this.dueUntil = this.taken + this.queuedMessages
-      this.pump()
+  #armTimer(): void {
+    const { timers } = this.#hooks
+    if (!timers || this.#limits.flushInterval <= 0) return
+    this.#cancelTimer = timers(() => {
+      this.#cancelTimer = undefined
+      this.#dueUntil = this.#taken + this.queuedMessages
+      this.#pump()
       // Due messages still waiting for a slot need no timer, but later ones might arrive.
-      if (this.queuedMessages > 0) this.armTimer()
-    }, this.limits.flushInterval)
+      if (this.queuedMessages > 0) this.#armTimer()
+    }, this.#limits.flushInterval)
   }
 
   /** Starts requests while a slot is free, the queue calls for one and no rate limit holds. */
-  private pump(): void {
-    const { policy } = this
-    const paused = this.hooks.gate?.remaining() ?? 0
-    if (paused > 0) return this.resumeAfter(paused)
+  #pump(): void {
+    const policy = this.#policy
+    const paused = this.#hooks.gate?.remaining() ?? 0
+    if (paused > 0) return this.#resumeAfter(paused)
     while (
-      this.inFlight.size < this.limits.maxInFlight &&
-      requestIsDue(this.queuedMessages, this.queuedBytes, this.taken < this.dueUntil, policy)
+      this.#inFlight.size < this.#limits.maxInFlight &&
+      requestIsDue(this.queuedMessages, this.queuedBytes, this.#taken < this.#dueUntil, policy)
     ) {
-      const batch = this.take(takeCount(this.queue, this.head, this.queue.length, policy))
-      this.inFlight.add(batch)
-      void this.send(batch)
+      const batch = this.#take(takeCount(this.#queue, this.#head, this.#queue.length, policy))
+      this.#inFlight.add(batch)
+      void this.#send(batch)
     }
     if (this.queuedMessages === 0) this.stopTimer()
   }
 
   /** Pumps again once a rate-limit pause lifts (one timer at a time). */
-  private resumeAfter(ms: number): void {
-    const timers = this.hooks.resumeTimers
-    if (!timers || this.cancelResume || this.queuedMessages === 0) return
-    this.cancelResume = timers(() => {
-      this.cancelResume = undefined
-      this.pump()
+  #resumeAfter(ms: number): void {
+    const timers = this.#hooks.resumeTimers
+    if (!timers || this.#cancelResume || this.queuedMessages === 0) return
+    this.#cancelResume = timers(() => {
+      this.#cancelResume = undefined
+      this.#pump()
     }, ms)
   }
 
   /** Cuts the next `count` waiting messages into a batch. */
-  private take(count: number): Batch {
-    const batch = new Batch(this.taken)
-    const { queue } = this
-    const end = this.head + count
-    for (let i = this.head; i < end; i++) {
+  #take(count: number): Batch {
+    const batch = new Batch(this.#taken)
+    const queue = this.#queue
+    const end = this.#head + count
+    for (let i = this.#head; i < end; i++) {
       batch.add(queue[i]!)
       // Let go of the slot now, so a delivered message can be collected at once.
       queue[i] = undefined
     }
-    this.head = end
-    this.taken += count
+    this.#head = end
+    this.#taken += count
     this.queuedMessages -= count
     this.queuedBytes -= batch.messageBytes
-    this.compact()
+    this.#compact()
     return batch
   }
 
-  private async send(batch: Batch): Promise<void> {
+  async #send(batch: Batch): Promise<void> {
     try {
-      await this.hooks.deliver(batch)
+      await this.#hooks.deliver(batch)
     } catch (error) {
       // deliver must report every batch; if it threw before doing so, say so rather than leave
       // its messages without an outcome.
       if (!batch.reported) {
-        this.hooks.settle(
+        this.#hooks.settle(
           batch,
           new DeliveryError(`internal error while sending: ${String(error)}`, 'internal', undefined, 0, { cause: error }),
         )
       }
     } finally {
-      this.inFlight.delete(batch)
-      this.resolveFlushes()
-      this.pump()
+      this.#inFlight.delete(batch)
+      this.#resolveFlushes()
+      this.#pump()
     }
   }
 
   /** Every message numbered below this has an outcome. */
-  private settledBelow(): number {
-    let lowest = this.taken
-    for (const batch of this.inFlight) if (batch.first < lowest) lowest = batch.first
+  #settledBelow(): number {
+    let lowest = this.#taken
+    for (const batch of this.#inFlight) if (batch.first < lowest) lowest = batch.first
     return lowest
   }
 
   /** Settles the flushes whose messages all have an outcome (waiters are in call order). */
-  private resolveFlushes(): void {
-    const waiters = this.flushWaiters
+  #resolveFlushes(): void {
+    const waiters = this.#flushWaiters
     if (waiters.length === 0) return
-    const settled = this.settledBelow()
+    const settled = this.#settledBelow()
     while (waiters.length > 0 && waiters[0]!.until <= settled) waiters.shift()!.resolve()
   }
 
   /** Drops taken slots from the front of the queue once they are half of it. */
-  private compact(): void {
-    if (this.head === this.queue.length) {
-      this.queue = []
-      this.head = 0
-    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head)
-      this.head = 0
+  #compact(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue = []
+      this.#head = 0
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head)
+      this.#head = 0
     }
   }
 }

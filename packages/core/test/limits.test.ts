@@ -21,12 +21,12 @@ describe('utf8Length matches TextEncoder', () => {
 
 describe('batch byte accounting', () => {
   it('batchBodyBytes equals the bytes of the body actually built', () => {
-    const batch = new Batch()
-    for (const json of ['{"a":1}', '{"b":"ü"}', '{"c":"😀"}']) {
-      batch.add({ json, bytes: utf8Length(json), message: {} as never, callback: undefined })
-      const body = batch.bodyBytes
-      batch.joined = undefined // rebuild the body for the new item
-      expect(new TextEncoder().encode(batch.body(new Date(0).toISOString())).length).toBe(body)
+    const messages = ['{"a":1}', '{"b":"ü"}', '{"c":"😀"}']
+    for (let count = 1; count <= messages.length; count++) {
+      // A fresh batch per size: a batch joins its messages once, on its first body().
+      const batch = new Batch()
+      for (const json of messages.slice(0, count)) batch.add({ json, bytes: utf8Length(json), message: {} as never, callback: undefined })
+      expect(new TextEncoder().encode(batch.body(new Date(0).toISOString())).length).toBe(batch.bodyBytes)
     }
   })
 

@@ -49,17 +49,16 @@ const CALLS: readonly string[] = ['identify', 'track', 'page', 'screen', 'group'
  * `group()` (and those of `bind(ctx)`) are typed and checked by it; `P` is inferred from the option.
  */
 export class Analytics<P extends TrackingPlan | undefined = undefined> extends AnalyticsCore<P> {
-  private readonly drains: DrainRegistry
-  private readonly waitUntil: WaitUntil | undefined
+  #drains: DrainRegistry
+  #waitUntil: WaitUntil | undefined
   /** The context of the `bind()` call running right now; calls are synchronous, so one at a time. */
-  private binding: WaitUntilContext | undefined
-  private readonly bound = new WeakMap<WaitUntilContext, RequestAnalytics<P>>()
+  #binding: WaitUntilContext | undefined
+  #bound = new WeakMap<WaitUntilContext, RequestAnalytics<P>>()
   /** Requests inside a `withAnalytics` handler right now. */
-  private openScopes = 0
-  private warnedNoWaitUntil = false
-  private flushedByCaller = false
-  private readonly longLived =
-    typeof (globalThis as { Deno?: unknown }).Deno === 'object' || typeof (globalThis as { Bun?: unknown }).Bun === 'object'
+  #openScopes = 0
+  #warnedNoWaitUntil = false
+  #flushedByCaller = false
+  #longLived = typeof (globalThis as { Deno?: unknown }).Deno === 'object' || typeof (globalThis as { Bun?: unknown }).Bun === 'object'
 
   constructor(options: EdgeAnalyticsOptions<P>) {
     // `this` is not usable inside super()'s arguments; the hook reaches it through this cell.
@@ -78,12 +77,12 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
     if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
       throw new TypeError('waitUntil must be a function, such as ctx.waitUntil.bind(ctx)')
     }
-    this.waitUntil = options.waitUntil
-    this.drains = new DrainRegistry(
+    this.#waitUntil = options.waitUntil
+    this.#drains = new DrainRegistry(
       () => super.flush(),
       (message, error) => this.logger.error(message, error),
     )
-    hook.accepted = () => this.accepted()
+    hook.accepted = () => this.#accepted()
   }
 
   /**
@@ -98,67 +97,67 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
   bind(ctx: WaitUntilContext): RequestAnalytics<P> {
     if (typeof ctx?.waitUntil !== 'function')
       throw new TypeError('bind(ctx): ctx must have a waitUntil method (the ExecutionContext of the request)')
-    let request = this.bound.get(ctx)
+    let request = this.#bound.get(ctx)
     if (request) return request
     request = { flush: () => this.flush() } as RequestAnalytics<P>
     type Call = (params: never, callback?: Callback) => void
     for (const name of CALLS) {
       ;(request as unknown as Record<string, Call>)[name] = (params, callback) => {
-        const outer = this.binding
-        this.binding = ctx
+        const outer = this.#binding
+        this.#binding = ctx
         try {
           ;(this as unknown as Record<string, Call>)[name]?.call(this, params, callback)
         } finally {
-          this.binding = outer
+          this.#binding = outer
         }
       }
     }
-    this.bound.set(ctx, request)
+    this.#bound.set(ctx, request)
     return request
   }
 
   /** @internal For `withAnalytics`: a handler of this client started. */
   enterScope(): void {
-    this.openScopes++
+    this.#openScopes++
   }
 
   /** @internal For `withAnalytics`: the handler settled; drain what is queued inside `ctx.waitUntil`. */
   exitScope(ctx: WaitUntilContext): void {
-    this.openScopes--
-    if (this.pending > 0) this.drainWith(ctx)
+    this.#openScopes--
+    if (this.pending > 0) this.#drainWith(ctx)
   }
 
   /** Sends everything queued so far; resolves when all of it has an outcome. Never rejects. */
   override flush(): Promise<void> {
-    this.flushedByCaller = true
+    this.#flushedByCaller = true
     return super.flush()
   }
 
   /** Called by the core after each accepted message. */
-  private accepted(): void {
-    if (this.binding) return this.drainWith(this.binding)
-    if (this.waitUntil) return this.drains.note(this.waitUntil, this.waitUntil)
+  #accepted(): void {
+    if (this.#binding) return this.#drainWith(this.#binding)
+    if (this.#waitUntil) return this.#drains.note(this.#waitUntil, this.#waitUntil)
     const vercel = vercelRequestContext()
-    if (vercel) return this.drainWith(vercel)
+    if (vercel) return this.#drainWith(vercel)
     // A withAnalytics handler is running: its wrapper drains when the handler settles.
-    if (this.openScopes > 0) return
-    if (this.drains.noteAny()) return
+    if (this.#openScopes > 0) return
+    if (this.#drains.noteAny()) return
     // No drain will come (a long-lived Deno or Bun server that does not flush): send by count.
     const full = this.scheduler.queuedMessages >= this.settings.flushAt
     if (full) void super.flush()
     // Deno and Bun are long-lived servers: no waitUntil is normal there, and the README's
     // `await analytics.flush()` delivers. Warn only if the code never flushed by the time
     // flushAt messages piled up. Elsewhere (a Worker that lost its ctx) warn at once.
-    if (this.longLived && (this.flushedByCaller || !full)) return
-    if (!this.warnedNoWaitUntil) {
-      this.warnedNoWaitUntil = true
+    if (this.#longLived && (this.#flushedByCaller || !full)) return
+    if (!this.#warnedNoWaitUntil) {
+      this.#warnedNoWaitUntil = true
       this.logger.warn(
         'no waitUntil for this event; pass { waitUntil: ctx.waitUntil.bind(ctx) }, use analytics.bind(ctx) or withAnalytics(), or await analytics.flush()',
       )
     }
   }
 
-  private drainWith(ctx: WaitUntilContext): void {
-    this.drains.note(ctx, (promise) => ctx.waitUntil(promise))
+  #drainWith(ctx: WaitUntilContext): void {
+    this.#drains.note(ctx, (promise) => ctx.waitUntil(promise))
   }
 }

@@ -23,16 +23,19 @@ interface Cycle {
 
 export class DrainRegistry {
   /** Running cycles by request: a Cloudflare `ctx`, a Vercel context, or a `waitUntil` function. */
-  private readonly cycles = new Map<object, Cycle>()
+  #cycles = new Map<object, Cycle>()
 
-  constructor(
-    private readonly flush: () => Promise<void>,
-    private readonly onError: (message: string, error: unknown) => void,
-  ) {}
+  #flush: () => Promise<void>
+  #onError: (message: string, error: unknown) => void
+
+  constructor(flush: () => Promise<void>, onError: (message: string, error: unknown) => void) {
+    this.#flush = flush
+    this.#onError = onError
+  }
 
   /** Drain cycles still running. */
   get running(): number {
-    return this.cycles.size
+    return this.#cycles.size
   }
 
   /**
@@ -40,20 +43,20 @@ export class DrainRegistry {
    * one is running for that request.
    */
   note(key: object, waitUntil: WaitUntil): void {
-    const running = this.cycles.get(key)
+    const running = this.#cycles.get(key)
     if (running) {
       running.dirty = true
       return
     }
     const cycle: Cycle = { dirty: true }
-    this.cycles.set(key, cycle)
-    const drain = this.run(key, cycle)
+    this.#cycles.set(key, cycle)
+    const drain = this.#run(key, cycle)
     try {
       waitUntil(drain)
     } catch (error) {
       // A finished request's waitUntil throws on Cloudflare. The drain still runs as far as the
       // isolate lets it; whatever it cannot send goes with the next flush.
-      this.onError("waitUntil threw; pass the current request's ctx.waitUntil.bind(ctx)", error)
+      this.#onError("waitUntil threw; pass the current request's ctx.waitUntil.bind(ctx)", error)
     }
   }
 
@@ -63,25 +66,25 @@ export class DrainRegistry {
    */
   noteAny(): boolean {
     let newest: Cycle | undefined
-    for (const cycle of this.cycles.values()) newest = cycle // Map order: the last one started.
+    for (const cycle of this.#cycles.values()) newest = cycle // Map order: the last one started.
     if (!newest) return false
     newest.dirty = true
     return true
   }
 
-  private async run(key: object, cycle: Cycle): Promise<void> {
+  async #run(key: object, cycle: Cycle): Promise<void> {
     try {
       while (cycle.dirty) {
         // One microtask: the handler's remaining synchronous calls land in this batch.
         await Promise.resolve()
         cycle.dirty = false
-        await this.flush()
+        await this.#flush()
       }
     } catch (error) {
       // flush() never rejects; this guards the host's waitUntil against a bug of ours.
-      this.onError('drain failed', error)
+      this.#onError('drain failed', error)
     } finally {
-      this.cycles.delete(key)
+      this.#cycles.delete(key)
     }
   }
 }
