@@ -33,6 +33,9 @@
  * hook: { Analytics } 11,763 -> 12,073 B (+310 B against the issue's 150 B allowance: not met;
  * limit 11.8 -> 12.1 kB). The helpers and `journeysLimits` themselves are tree-shaken from it;
  * "everything" carries them: 14,759 -> 16,747 B (limit 14.9 -> 16.9 kB).
+ * Then the classes' internal members became `#private` fields, which a minifier renames (TypeScript's
+ * `private` names are kept in full): { Analytics } 12,073 -> 11,838 B, so issue 9's net growth is
+ * +75 B, within its 150 B; everything 16,747 -> 16,522 B. Limits lowered to 11.9 and 16.6 kB.
  */
 const worker = (config) => ({
   ...config,
@@ -48,7 +51,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '16.9 kB',
+    limit: '16.6 kB',
     modifyEsbuildConfig: worker,
   },
   {
@@ -56,7 +59,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '{ Analytics }',
     gzip: true,
-    limit: '12.1 kB',
+    limit: '11.9 kB',
     modifyEsbuildConfig: worker,
   },
 ]
