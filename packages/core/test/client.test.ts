@@ -308,3 +308,32 @@ describe('messages queued without a callback', () => {
     expect(failed).toEqual([['rejected', expect.objectContaining({ type: 'track', event: 'bad', userId: 'u' })]])
   })
 })
+
+describe('mocking in tests', () => {
+  // The client's internals are #private fields: a spy wraps a method and calls it with the client
+  // itself as `this`, so spying keeps working and the call is still delivered.
+  it.each(['identify', 'track', 'page', 'screen', 'group', 'alias'] as const)(
+    'vi.spyOn(client, %j) records the call and the message is still delivered',
+    async (call) => {
+      const { client, transport } = makeClient()
+      const spy = vi.spyOn(client, call)
+      const params = { userId: 'u', previousId: 'p', groupId: 'g', event: 'e' }
+      const { callback, settled, results } = outcomes(1)
+      ;(client[call] as (params: unknown, callback: unknown) => void)(params, callback)
+      await client.flush()
+      await settled
+      expect(spy).toHaveBeenCalledWith(params, callback)
+      expect(results[0]!.error).toBeUndefined()
+      expect((transport as MemoryTransport).requests.flatMap((r) => r.body.batch.map((m) => m.type))).toEqual([call])
+      await client.close()
+    },
+  )
+
+  it('vi.spyOn(client, "track").mockImplementation() sends nothing', async () => {
+    const { client, transport } = makeClient()
+    vi.spyOn(client, 'track').mockImplementation(() => {})
+    client.track({ userId: 'u', event: 'e' })
+    await client.close()
+    expect((transport as MemoryTransport).requests).toHaveLength(0)
+  })
+})
