@@ -328,12 +328,4 @@ describe('mocking in tests', () => {
       await client.close()
     },
   )
-
-  it('vi.spyOn(client, "track").mockImplementation() sends nothing', async () => {
-    const { client, transport } = makeClient()
-    vi.spyOn(client, 'track').mockImplementation(() => {})
-    client.track({ userId: 'u', event: 'e' })
-    await client.close()
-    expect((transport as MemoryTransport).requests).toHaveLength(0)
-  })
 })

@@ -18,6 +18,8 @@ import type { AnalyticsCore } from '../client.js'
 import { ValidationError } from '../errors.js'
 import { isPlainObject } from '../merge.js'
 import { mustBe } from '../messages/describe.js'
+import { isNonEmptyString as nonEmpty } from '../messages/schemas.js'
+import { isObjectTypeId, OBJECT_TYPE_ID } from '../messages/typed-fields.js'
 import type { Context } from '../fields.js'
 import type { Callback, CommonFields, ErrorCallback, Identity, TrackParams } from '../types.js'
 
@@ -102,7 +104,6 @@ export interface ReportDeliveryParams extends CommonFields, Identity {
 
 /** One rule of a helper's input: `ok` sees the field's value and the whole params. */
 type Check = { field: string; expected: string; ok: (value: unknown, params: Record<string, unknown>) => boolean }
-const nonEmpty = (value: unknown) => typeof value === 'string' && value !== ''
 
 const required = (field: string): Check => ({ field, expected: 'a non-empty string', ok: nonEmpty })
 const optionalText = (field: string): Check => ({
@@ -112,8 +113,8 @@ const optionalText = (field: string): Check => ({
 })
 const objectTypeId: Check = {
   field: 'objectTypeId',
-  expected: 'a string of digits such as "1"',
-  ok: (value) => value === undefined || (typeof value === 'string' && /^\d+$/.test(value)),
+  expected: OBJECT_TYPE_ID,
+  ok: (value) => value === undefined || isObjectTypeId(value),
 }
 /** A track's identity rule: a person by either id (pipelines-api.md §9). */
 const identity: Check = {

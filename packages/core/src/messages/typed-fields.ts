@@ -47,9 +47,10 @@ const oneOf =
     typeof value === 'string' && allowed.includes(value)
       ? undefined
       : issue(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value)
-/** Object type ids are stringified integers (pipelines-api.md §12). */
-const digits: Check = (value, path) =>
-  typeof value === 'string' && /^\d+$/.test(value) ? undefined : issue(path, 'a string of digits such as "1"', value)
+/** Object type ids are stringified integers (pipelines-api.md §12); the semantic helpers check them too. */
+export const OBJECT_TYPE_ID = 'a string of digits such as "1"'
+export const isObjectTypeId = (value: unknown): boolean => typeof value === 'string' && /^\d+$/.test(value)
+const digits: Check = (value, path) => (isObjectTypeId(value) ? undefined : issue(path, OBJECT_TYPE_ID, value))
 const strings: Check = (value, path) => {
   if (!Array.isArray(value)) return issue(path, 'an array of strings', value)
   for (let i = 0; i < value.length; i++) {
