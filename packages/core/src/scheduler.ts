@@ -85,20 +85,51 @@ export class Scheduler {
 
   /** Queues a message, or refuses it when a bound is reached (the caller reports that). */
   add(item: QueuedMessage): QueueFullError | undefined {
+    const full = this.refusal(item.bytes)
+    if (full) return full
+    this.push(item)
+    return undefined
+  }
+
+  /** Why a message of `bytes` would be refused now, or undefined when it fits. */
+  refusal(bytes: number): QueueFullError | undefined {
     const limits = this.#limits
     if (this.queuedMessages >= limits.maxQueueSize) {
       return new QueueFullError(`queue is full (maxQueueSize ${limits.maxQueueSize} messages); message dropped`)
     }
-    if (this.queuedBytes + item.bytes > limits.maxQueueBytes) {
+    if (this.queuedBytes + bytes > limits.maxQueueBytes) {
       return new QueueFullError(`queue is full (maxQueueBytes ${limits.maxQueueBytes} bytes); message dropped`)
     }
+    return undefined
+  }
+
+  /** Queues a message that {@link refusal} let through. */
+  push(item: QueuedMessage): void {
     this.#queue.push(item)
     this.queuedMessages++
     this.queuedBytes += item.bytes
     this.#addedSinceFlush = true
-    if (this.#inFlight.size < limits.maxInFlight) this.#pump()
+    if (this.#inFlight.size < this.#limits.maxInFlight) this.#pump()
     if (!this.#cancelTimer && this.queuedMessages > 0) this.#armTimer()
-    return undefined
+  }
+
+  /**
+   * Takes the oldest waiting messages while `where` holds for them, as a batch the caller fails
+   * (a store dropping its oldest records); undefined when the first does not match. Taken from the
+   * head, like a send, so flushes count them as settled.
+   */
+  takeOldestWhile(where: (item: QueuedMessage) => boolean): Batch | undefined {
+    let count = 0
+    while (count < this.queuedMessages && where(this.#queue[this.#head + count]!)) count++
+    if (count === 0) return undefined
+    const batch = this.#take(count)
+    if (this.queuedMessages === 0) this.stopTimer()
+    return batch
+  }
+
+  /** Settles the flushes that taken-and-failed messages completed (after their outcomes were reported). */
+  settleTaken(): void {
+    this.#resolveFlushes()
   }
 
   /**
