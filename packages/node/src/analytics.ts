@@ -10,6 +10,8 @@
 import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type CloseOptions, type TrackingPlan } from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
+import type { SpoolOptions } from './spool/options.js'
+import { Spool, type SpoolStats } from './spool/spool.js'
 import { keepAliveUntil, unrefTimers } from './timers.js'
 import { LIBRARY } from './version.js'
 
@@ -19,6 +21,13 @@ export interface NodeAnalyticsOptions<P extends TrackingPlan | undefined = undef
    * forgets `close()` still sends its events and then exits. @default true
    */
   flushOnExit?: boolean
+  /**
+   * Keep every accepted message in files under `spool.dir` until it has an outcome, so a crash,
+   * `kill -9` or OOM kill loses nothing: the next client started on the directory delivers what
+   * was left, first, with the original messageIds and timestamps (README, "Durability").
+   * @default undefined (messages live in memory only)
+   */
+  spool?: SpoolOptions
 }
 
 /**
@@ -26,28 +35,57 @@ export interface NodeAnalyticsOptions<P extends TrackingPlan | undefined = undef
  * `group()` are typed and checked by it; `P` is inferred from the option.
  */
 export class Analytics<P extends TrackingPlan | undefined = undefined> extends AnalyticsCore<P> {
-  private keepingAlive = false
+  #closing: Promise<void> | undefined
+  readonly #spool: Spool | undefined
 
   constructor(options: NodeAnalyticsOptions<P>) {
-    super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers })
+    // The options are checked (ConfigError) before any file is touched; the directory is taken
+    // and replayed once the client exists to queue what it holds.
+    const spool = options.spool === undefined ? undefined : new Spool(options.spool)
+    super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers, store: spool })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined
     transport?.[SIZE_TRANSPORT]?.(this.settings.maxInFlight)
+    this.#spool = spool
+    spool?.open(
+      { enqueueStored: (stored) => this.enqueueStored(stored), dropOldest: (where, error) => this.dropOldest(where, error) },
+      this.logger,
+    )
     if (options.flushOnExit !== false) registerForExit(this)
   }
 
-  /** As in the core; in Node it also keeps the process alive until the drain ends. */
+  /** The spool's counters (README, "Durability"); undefined without the `spool` option. */
+  get spool(): SpoolStats | undefined {
+    return this.#spool?.stats
+  }
+
+  /**
+   * As in the core. With a spool, it also waits for what an earlier process left (the messages
+   * queued at start, and any the queue could not hold yet) to have an outcome.
+   */
+  override async flush(): Promise<void> {
+    await super.flush()
+    while (this.#spool?.replaying && !this.closed) await super.flush()
+  }
+
+  /**
+   * As in the core; in Node it also keeps the process alive until the drain ends. With a spool,
+   * the files are then written out and closed; what still has no outcome (failed with `deadline`)
+   * stays in the spool for the next start.
+   */
   override close(options?: CloseOptions): Promise<void> {
-    const closing = super.close(options)
-    if (!this.keepingAlive) {
-      this.keepingAlive = true
-      keepAliveUntil(closing)
-    }
-    return closing
+    if (this.#closing) return this.#closing
+    const spool = this.#spool
+    this.#closing = spool ? super.close(options).then(() => spool.close()) : super.close(options)
+    keepAliveUntil(this.#closing)
+    return this.#closing
   }
 
   /** @internal Called on process 'exit' when messages could not be delivered. */
   warnUndelivered(): void {
-    this.logger.warn(`process exiting with ${this.pending} undelivered message(s); await analytics.close() before exit`)
+    const where = this.#spool
+      ? `they stay in the spool ${this.#spool.settings.dir} for the next start`
+      : 'await analytics.close() before exit'
+    this.logger.warn(`process exiting with ${this.pending} undelivered message(s); ${where}`)
   }
 }
