@@ -63,9 +63,16 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
    * As in the core. With a spool, it also waits for what an earlier process left (the messages
    * queued at start, and any the queue could not hold yet) to have an outcome.
    */
-  override async flush(): Promise<void> {
-    await super.flush()
-    while (this.#spool?.replaying && !this.closed) await super.flush()
+  override flush(): Promise<void> {
+    return this.#spool ? this.#flushWithReplay(this.#spool) : super.flush()
+  }
+
+  async #flushWithReplay(spool: Spool): Promise<void> {
+    // Replayed messages queued while a flush waited came after its mark: flush again for them.
+    for (let replayed = -1; replayed !== spool.counts.replayed || (spool.replaying && !this.closed); ) {
+      replayed = spool.counts.replayed
+      await super.flush()
+    }
   }
 
   /**
