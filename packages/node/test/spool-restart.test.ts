@@ -71,7 +71,7 @@ describe('spool: a process killed with SIGKILL loses nothing it spooled', () => 
       // Every message whose turn had ended is there, as it was; nothing else but later calls of the
       // same process (written in a turn that ended before the kill, though not yet announced).
       for (let i = 0; i < spooled; i++) expect(byId.get(`m-${i}`), `m-${i} (spooled ${spooled}, target ${target})`).toBe(timestampOf(i))
-      for (const [id, timestamp] of byId) expect(timestamp).toBe(timestampOf(Number(id.slice(2))))
+      for (const [id, timestamp] of byId) expect(timestamp).toBe(timestampOf(Number(String(id).slice(2))))
       expect(byId.size).toBeLessThanOrEqual(20_000)
       expect(analytics.stats.failed).toBe(0)
       expect(logged.filter((line) => !/took over/.test(line))).toEqual([])
