@@ -12,7 +12,7 @@
  * what was in flight the same way); the API de-duplicates by messageId.
  */
 import { basename, join } from 'node:path'
-import type { StoredMessage } from '@cdp-analytics/core'
+import { ConfigError, type StoredMessage } from '@cdp-analytics/core'
 import { DAMAGED_DIR, listSegments, moveAside, readSegment, type SegmentFile, unlinkQuietly } from './files.js'
 import { Segment } from './segment.js'
 import type { Spool, SpoolClient } from './spool.js'
@@ -44,7 +44,11 @@ export class Replay {
 
   /** Reads the directory and queues what fits; returns what was damaged. */
   start(): ReplayReport {
-    this.#files = listSegments(this.spool.settings.dir)
+    try {
+      this.#files = listSegments(this.spool.settings.dir)
+    } catch (error) {
+      throw new ConfigError(`spool.dir ${this.spool.settings.dir}: cannot read it (${(error as Error).message})`)
+    }
     this.spool.nextId = (this.#files.at(-1)?.id ?? 0) + 1
     this.resume()
     return this.#report

@@ -103,12 +103,26 @@ export class Spool implements MessageStore {
     if (this.#lock.tookOverFrom !== undefined) {
       logger.warn(`spool: took over ${this.#lock.path} from process ${this.#lock.tookOverFrom}, which is no longer running`)
     }
-    this.#writer = new SegmentWriter(dir, sync !== 'never', (failure) => this.#writeFailed(failure))
+    this.#writer = new SegmentWriter(
+      dir,
+      sync !== 'never',
+      (failure) => this.#writeFailed(failure),
+      () => {
+        this.#writeFailure = undefined
+        logger.info(`spool: writing to ${dir} works again`)
+      },
+    )
     open.add(this)
     hookExit()
     this.#replay = new Replay(this, client)
-    const report = this.#replay.start()
-    if (report) this.#warnDamage(report)
+    try {
+      this.#warnDamage(this.#replay.start())
+    } catch (error) {
+      // The constructor throws: let the directory go for the next attempt.
+      open.delete(this)
+      this.#lock.release()
+      throw error
+    }
     if (sync === 'interval') {
       this.#syncTimer = setInterval(() => this.#writer?.syncAll(this.segments), syncIntervalMs)
       this.#syncTimer.unref()
@@ -127,13 +141,11 @@ export class Spool implements MessageStore {
   }
 
   accept(item: StoreItem): AnalyticsError | undefined {
+    // After a failed write, calls are refused for a while; then one turn's calls try again.
     const failure = this.#writeFailure
-    if (failure !== undefined) {
-      if (Date.now() < failure.until) {
-        this.counts.dropped++
-        return new QueueFullError(`spool: cannot write to ${this.settings.dir} (${failure.code}); message dropped`)
-      }
-      this.#writeFailure = undefined
+    if (failure !== undefined && Date.now() < failure.until) {
+      this.counts.dropped++
+      return new QueueFullError(`spool: cannot write to ${this.settings.dir} (${failure.code}); message dropped`)
     }
     const size = recordSize(item.bytes)
     if (this.#bytes + size > this.settings.maxBytes && !this.#makeRoom(size)) {
@@ -268,6 +280,7 @@ export class Spool implements MessageStore {
     segment.bytes = segment.written
     this.counts.writeErrors++
     this.counts.unwritten += count
+    // Said once per episode: the failure stays until a write succeeds (onRecovered).
     const first = this.#writeFailure === undefined
     this.#writeFailure = { code, until: Date.now() + WRITE_RETRY_MS }
     if (this.#current === segment) this.#current = undefined

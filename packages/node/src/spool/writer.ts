@@ -28,11 +28,16 @@ export class SegmentWriter {
   #dirFd: number | undefined
   #dirDirty = false
 
+  /** The last write failed; the next one that succeeds calls `onRecovered`. */
+  #failing = false
+
   constructor(
     readonly dir: string,
     readonly syncs: boolean,
     /** Told about a write that failed (the segment is then closed for appends). */
     readonly onFailure: (failure: WriteFailure) => void,
+    /** Told when a write succeeds after one failed. */
+    readonly onRecovered: () => void,
   ) {
     if (syncs) {
       try {
@@ -78,7 +83,12 @@ export class SegmentWriter {
       writeAll(segment.fd, buffer, total)
       segment.written += total
       segment.dirty = this.syncs
+      if (this.#failing) {
+        this.#failing = false
+        this.onRecovered()
+      }
     } catch (error) {
+      this.#failing = true
       this.#undoPartial(segment)
       this.onFailure({ segment, count: messages.length, error: error as NodeJS.ErrnoException })
     }
