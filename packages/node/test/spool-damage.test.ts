@@ -1,7 +1,7 @@
 // Issue 18: damage found at start never stops it (a torn tail, a flipped byte, a file of NUL bytes,
 // an empty file): every intact message is delivered, in order, the damage is counted and warned
 // about once, the damaged file is moved aside. And one spool per directory.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../src/index.js'
@@ -132,6 +132,30 @@ describe('spool: one client per directory', () => {
     ])
     await analytics.flush()
     expect(local.messages).toHaveLength(100)
+  })
+
+  it.each([
+    // what the lock file says, and what a new client does
+    ['a live process that started when the lock says', 'live-owner', 'ConfigError'],
+    ['a live pid that started at another time (the pid was reused)', 'reused-pid', 'taken over'],
+    ['a pid that no process has', 'dead-pid', 'taken over'],
+    ['no pid at all', 'garbage', 'taken over'],
+  ])('a lock of %s: %s', async (_name, lock, outcome) => {
+    const dir = spoolDir()
+    const live = process.ppid
+    const started = readFileSync(`/proc/${live}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]
+    const text = { 'live-owner': `${live} ${started}`, 'reused-pid': `${live} 1`, 'dead-pid': '2147483646 1', garbage: 'not a pid' }[lock]
+    writeFileSync(join(dir, 'lock'), `${text}\n`)
+    const local = await collector()
+    const warnings: string[] = []
+    const logger = { debug() {}, info() {}, warn: (line: string) => warnings.push(line), error() {} }
+    if (outcome === 'ConfigError') {
+      expect(() => client(local.url, { spool: { dir }, logger })).toThrow(new RegExp(`process ${live} uses it`))
+      return
+    }
+    client(local.url, { spool: { dir }, logger })
+    expect(warnings).toEqual([expect.stringMatching(/spool: took over .*lock from process -?\d+, which is no longer running/)])
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\n$`))
   })
 
   it('a closed client lets the directory go: the next one starts without a warning', async () => {

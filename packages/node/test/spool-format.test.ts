@@ -1,8 +1,10 @@
 // The spool's pure policy as tables: CRC-32, record framing and what reading damaged bytes finds,
-// segment names and sizes, and the option checks.
+// segment names and sizes, which outcomes leave the spool, when a segment goes, maxBytes, options.
 import { describe, expect, it } from 'vitest'
 import { crc32, crc32InJs } from '../src/spool/crc32.js'
+import { DeliveryError, QueueFullError, ValidationError } from '../src/index.js'
 import { resolveSpoolOptions, segmentBytesFor } from '../src/spool/options.js'
+import { leavesSpool, roomFor, segmentDone } from '../src/spool/policy.js'
 import { encodeSegment, RECORD_HEADER_BYTES, recordSize, type SegmentScan, SEGMENT_HEADER, scanSegment } from '../src/spool/record.js'
 import { segmentId, segmentName } from '../src/spool/segment.js'
 
@@ -138,5 +140,40 @@ describe('spool options', () => {
     expect(() => resolveSpoolOptions(options as never)).toThrow(
       expect.objectContaining({ name: 'ConfigError', message: expect.stringMatching(message) }),
     )
+  })
+})
+
+describe('spool policy', () => {
+  it.each([
+    ['delivered', undefined, true],
+    ['rejected by the API', new DeliveryError('400', 'rejected', 400, 1), true],
+    ['out of retries', new DeliveryError('503', 'retries_exhausted', 503, 11), true],
+    ['dropped as full', new QueueFullError('full'), true],
+    ['a stored record that is no message', new ValidationError('bad', 'stored', ''), true],
+    ['cut by the close() deadline: kept for the next start', new DeliveryError('late', 'deadline', undefined, 1), false],
+  ])('%s -> leaves the spool: %s', (_name, error, leaves) => {
+    expect(leavesSpool(error)).toBe(leaves)
+  })
+
+  it.each([
+    // open, sealed, current -> delete
+    [0, true, false, true],
+    [0, false, true, true], // the current segment, emptied: the next call opens a new one
+    [1, true, false, false], // a message still without an outcome
+    [1, false, true, false],
+    [0, false, false, false], // not sealed and not current: cannot happen, and is kept if it did
+  ])('a segment with %i open, sealed %s, current %s: delete %s', (open, sealed, current, done) => {
+    expect(segmentDone({ open, sealed }, current)).toBe(done)
+  })
+
+  it.each([
+    // size, bytes in use, maxBytes, whenFull -> decision
+    [100, 0, 1000, 'drop_newest', 'fits'],
+    [100, 900, 1000, 'drop_newest', 'fits'], // exactly at the bound
+    [100, 901, 1000, 'drop_newest', 'refuse'],
+    [100, 901, 1000, 'drop_oldest', 'drop_oldest'],
+    [2000, 0, 1000, 'drop_oldest', 'refuse'], // larger than the whole spool
+  ] as const)('%i bytes with %i of %i in use, %s: %s', (size, bytes, maxBytes, whenFull, decision) => {
+    expect(roomFor(size, bytes, maxBytes, whenFull)).toBe(decision)
   })
 })

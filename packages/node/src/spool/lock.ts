@@ -2,6 +2,10 @@
  * One spool per directory: a lock file (`lock`) holding the owner's pid. A live owner (another
  * process, or another client in this one) makes a second client fail with a ConfigError; the lock
  * of a dead pid (a process killed before it could remove it) is taken over, with a warning.
+ *
+ * Pids are reused: after a reboot or a container restart the pid in an old lock may belong to an
+ * unrelated process (or to this one). On Linux the lock also holds the owner's start time (field
+ * 22 of /proc/<pid>/stat), so a live pid that started at another time is not the owner.
  */
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -24,12 +28,12 @@ export function acquireLock(dir: string): Lock {
     throw new ConfigError(`spool.dir ${dir}: another client of this process uses it; one spool directory serves one client`)
   let tookOverFrom: number | undefined
   if (!createExclusive(path)) {
-    const owner = readPid(path)
-    if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-      throw new ConfigError(`spool.dir ${dir}: process ${owner} uses it (${path}); give each process its own spool directory`)
+    const owner = readOwner(path)
+    if (owner !== undefined && owner.pid !== process.pid && isRunning(owner)) {
+      throw new ConfigError(`spool.dir ${dir}: process ${owner.pid} uses it (${path}); give each process its own spool directory`)
     }
     // Dead, unreadable, or our own pid from an earlier life (pid 1 in a restarted container).
-    tookOverFrom = owner ?? -1
+    tookOverFrom = owner?.pid ?? -1
     const temporary = `${path}.${process.pid}`
     writeWhole(temporary, 'w')
     renameSync(temporary, path)
@@ -44,7 +48,7 @@ export function acquireLock(dir: string): Lock {
       released = true
       held.delete(key)
       try {
-        if (readPid(path) === process.pid) unlinkSync(path)
+        if (readOwner(path)?.pid === process.pid) unlinkSync(path)
       } catch {
         // Gone already: nothing to release.
       }
@@ -65,27 +69,47 @@ function createExclusive(path: string): boolean {
 function writeWhole(path: string, flags: 'w' | 'wx'): void {
   const fd = openSync(path, flags)
   try {
-    writeSync(fd, `${process.pid}\n`)
+    writeSync(fd, `${process.pid} ${startTime(process.pid) ?? ''}\n`)
   } finally {
     closeSync(fd)
   }
 }
 
-function readPid(path: string): number | undefined {
+interface Owner {
+  pid: number
+  /** Start time in clock ticks since boot (Linux), when the lock recorded it. */
+  started: string | undefined
+}
+
+function readOwner(path: string): Owner | undefined {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10)
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined
+    const [pidText, started] = readFileSync(path, 'utf8').trim().split(' ')
+    const pid = Number.parseInt(pidText ?? '', 10)
+    return Number.isSafeInteger(pid) && pid > 0 ? { pid, started: started || undefined } : undefined
   } catch {
     return undefined
   }
 }
 
 /** `kill(pid, 0)` probes without signalling: ESRCH means no such process; EPERM means alive, not ours. */
-function isAlive(pid: number): boolean {
+function isRunning(owner: Owner): boolean {
   try {
-    process.kill(pid, 0)
-    return true
+    process.kill(owner.pid, 0)
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  // Alive: the owner only if it started when the owner did (where both are known).
+  const started = startTime(owner.pid)
+  return owner.started === undefined || started === undefined || started === owner.started
+}
+
+/** A process's start time from /proc/<pid>/stat (Linux), or undefined elsewhere. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces) start at field 3.
+    return stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[19]
+  } catch {
+    return undefined
   }
 }

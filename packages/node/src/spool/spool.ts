@@ -21,6 +21,7 @@ import {
 } from '@cdp-analytics/core'
 import { closeQuietly, unlinkQuietly } from './files.js'
 import { acquireLock, type Lock } from './lock.js'
+import { leavesSpool, roomFor, segmentDone } from './policy.js'
 import { resolveSpoolOptions, type SpoolOptions, type SpoolSettings } from './options.js'
 import { recordSize, SEGMENT_HEADER } from './record.js'
 import { Replay, type ReplayReport } from './replay.js'
@@ -148,7 +149,8 @@ export class Spool implements MessageStore {
       return new QueueFullError(`spool: cannot write to ${this.settings.dir} (${failure.code}); message dropped`)
     }
     const size = recordSize(item.bytes)
-    if (this.#bytes + size > this.settings.maxBytes && !this.#makeRoom(size)) {
+    const room = roomFor(size, this.#bytes, this.settings.maxBytes, this.settings.whenFull)
+    if (room !== 'fits' && (room === 'refuse' || !this.#makeRoom(size))) {
       this.counts.dropped++
       return new QueueFullError(`spool is full (maxBytes ${this.settings.maxBytes} bytes in ${this.settings.dir}); message dropped`)
     }
@@ -174,15 +176,15 @@ export class Spool implements MessageStore {
   }
 
   settled(items: readonly StoreItem[], error: AnalyticsError | undefined): void {
-    if (error?.reason === 'deadline') {
+    if (!leavesSpool(error)) {
       this.counts.keptForNextStart += items.length
       return
     }
     for (const item of items) {
       const segment = item.stored as Segment | undefined
       if (segment === undefined || segment.deleted) continue
-      if (--segment.open === 0 && segment.sealed) this.#delete(segment)
-      else if (segment.open === 0 && segment === this.#current) this.#delete(segment)
+      segment.open--
+      if (segmentDone(segment, segment === this.#current)) this.#delete(segment)
     }
     this.#replay?.resume()
   }
@@ -256,7 +258,6 @@ export class Spool implements MessageStore {
 
   /** `whenFull: 'drop_oldest'`: drops whole oldest segments until `size` fits; false if it cannot. */
   #makeRoom(size: number): boolean {
-    if (this.settings.whenFull !== 'drop_oldest') return false
     while (this.#bytes + size > this.settings.maxBytes) {
       const oldest = this.#oldestDroppable()
       if (!oldest) return false
