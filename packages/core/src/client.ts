@@ -7,7 +7,7 @@ import { basicAuthorization } from './auth.js'
 import { messageOf, type Batch, type QueuedMessage } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
-import { type AnalyticsError, ClosedError, type FailureReason, type QueueFullError } from './errors.js'
+import { type AnalyticsError, ClosedError, type FailureReason } from './errors.js'
 import { buildMessage, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
@@ -15,9 +15,8 @@ import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackPar
 import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
 import { serializeMessage } from './serialize.js'
-import { type MessageStore, parseStored, type StoreItem, type StoredMessage } from './store.js'
+import type { MessageStore } from './store.js'
 import { isoClock } from './timestamp.js'
-import { utf8Length } from './limits.js'
 import type { Transport } from './transport.js'
 import type {
   AliasParams,
@@ -66,10 +65,8 @@ export type AnalyticsEvents = {
 }
 
 export interface AnalyticsStats {
-  /** Calls accepted into the queue, and stored messages taken in by `enqueueStored()`. */
+  /** Calls accepted into the queue. */
   enqueued: number
-  /** Of `enqueued`: stored messages (a spool's replay after a restart). */
-  restored: number
   delivered: number
   /** Final failures, all reasons together. */
   failed: number
@@ -114,7 +111,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   #onEnqueue: (() => void) | undefined
   #store: MessageStore | undefined
   #closing: Promise<void> | undefined
-  #counts = { enqueued: 0, restored: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
+  #counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
   #failedByReason: Partial<Record<FailureReason, number>> = {}
   #warnedReasons = new Set<string>()
   #checkPlan: PlanCheck | undefined
@@ -265,63 +262,6 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     this.scheduler.push(item)
     this.#counts.enqueued++
     this.#onEnqueue?.()
-  }
-
-  /**
-   * The one way in for messages a durable store already holds (the Node spool's replay after a
-   * restart; a Redis Streams forwarder): the message is queued with its original JSON, so its
-   * `messageId` and `timestamp` stay as they were, and delivered with the client's batching and
-   * retry policy like any call. It is not handed to `Runtime.store.accept` again (it is stored);
-   * its outcome reaches `Runtime.store.settled` (with `token` as `stored`), the `delivered` /
-   * `failed` events, the stats (`restored`) and `onOutcome`.
-   *
-   * @returns `undefined`: accepted, an outcome follows. A `QueueFullError` (the in-memory queue is
-   * at `maxQueueSize` / `maxQueueBytes`) or `ClosedError`: not accepted and no outcome reported;
-   * keep the message stored and offer it again later. A `ValidationError`: the JSON is no message;
-   * its outcome (`failed`, reason `invalid`) has been reported, so the store can drop it.
-   */
-  enqueueStored(stored: StoredMessage): AnalyticsError | undefined {
-    if (this.#closing) return new ClosedError('enqueueStored: the client is closed; keep the message for the next start')
-    const bytes = stored.bytes ?? utf8Length(stored.json)
-    const full = this.scheduler.refusal(bytes)
-    if (full) return full
-    const message = parseStored(stored.json)
-    const item: QueuedMessage = {
-      message: message instanceof Error ? undefined : stored.onOutcome && message,
-      json: stored.json,
-      bytes,
-      callback: stored.onOutcome,
-      stored: stored.token,
-    }
-    if (message instanceof Error) {
-      if (!item.callback) this.#warnUnhandled(message, 1)
-      this.#countFailure(message)
-      queueMicrotask(() => {
-        this.#store?.settled([item], message)
-        this.#report(message, undefined, item.callback)
-      })
-      return message
-    }
-    this.scheduler.push(item)
-    this.#counts.enqueued++
-    this.#counts.restored++
-    this.#onEnqueue?.()
-    return undefined
-  }
-
-  /**
-   * For a store that drops its oldest records (`whenFull: 'drop_oldest'`): fails the oldest
-   * waiting messages while `where` holds for them with `error`, reported after the current call
-   * returns. Messages already being sent keep their course. Returns how many were dropped.
-   */
-  protected dropOldest(where: (item: StoreItem) => boolean, error: QueueFullError): number {
-    const batch = this.scheduler.takeOldestWhile(where)
-    if (!batch) return 0
-    queueMicrotask(() => {
-      this.#settleBatch(batch, error)
-      this.scheduler.settleTaken()
-    })
-    return batch.count
   }
 
   /** `disable: true`: a valid message is reported delivered, after the call returned, and never sent. */

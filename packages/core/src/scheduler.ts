@@ -12,7 +12,7 @@
 import { Batch, type QueuedMessage } from './batch.js'
 import { requestIsDue, takeCount } from './batch-policy.js'
 import { deadlineError } from './deliver.js'
-import { DeliveryError, QueueFullError } from './errors.js'
+import { type AnalyticsError, DeliveryError, QueueFullError } from './errors.js'
 import type { RateGate } from './rate-gate.js'
 import type { CancelTimer, TimerHost } from './types.js'
 
@@ -30,8 +30,8 @@ export interface SchedulerLimits {
 export interface SchedulerHooks {
   /** Sends a batch until it has an outcome; must call `settle` and never reject. */
   deliver: (batch: Batch) => Promise<void>
-  /** Reports the outcome of batches the scheduler itself fails (close deadline). */
-  settle: (batch: Batch, error: DeliveryError) => void
+  /** Reports the outcome of batches the scheduler itself fails (close deadline, a store's drops). */
+  settle: (batch: Batch, error: AnalyticsError) => void
   timers: TimerHost | undefined
   /** False: reaching `flushAt` starts nothing; the adapter flushes (the edge drains on waitUntil). */
   flushOnCount?: boolean
@@ -83,14 +83,6 @@ export class Scheduler {
     return this.queuedMessages + sending
   }
 
-  /** Queues a message, or refuses it when a bound is reached (the caller reports that). */
-  add(item: QueuedMessage): QueueFullError | undefined {
-    const full = this.refusal(item.bytes)
-    if (full) return full
-    this.push(item)
-    return undefined
-  }
-
   /** Why a message of `bytes` would be refused now, or undefined when it fits. */
   refusal(bytes: number): QueueFullError | undefined {
     const limits = this.#limits
@@ -114,22 +106,20 @@ export class Scheduler {
   }
 
   /**
-   * Takes the oldest waiting messages while `where` holds for them, as a batch the caller fails
-   * (a store dropping its oldest records); undefined when the first does not match. Taken from the
-   * head, like a send, so flushes count them as settled.
+   * Fails the oldest waiting messages while `where` holds for them (a store dropping its oldest
+   * records) with `error`, reported after the current call returns; returns how many. Taken from
+   * the head like a send, so flushes count them as settled; messages being sent keep their course.
    */
-  takeOldestWhile(where: (item: QueuedMessage) => boolean): Batch | undefined {
+  failOldestWhile(where: (item: QueuedMessage) => boolean, error: AnalyticsError): number {
     let count = 0
     while (count < this.queuedMessages && where(this.#queue[this.#head + count]!)) count++
-    if (count === 0) return undefined
+    if (count === 0) return 0
     const batch = this.#take(count)
-    if (this.queuedMessages === 0) this.stopTimer()
-    return batch
-  }
-
-  /** Settles the flushes that taken-and-failed messages completed (after their outcomes were reported). */
-  settleTaken(): void {
-    this.#resolveFlushes()
+    queueMicrotask(() => {
+      this.#hooks.settle(batch, error)
+      this.#resolveFlushes()
+    })
+    return count
   }
 
   /**
@@ -153,10 +143,7 @@ export class Scheduler {
   /** Fails every message not yet sending with a deadline error (used when close() times out). */
   failWaiting(): void {
     this.stopTimer()
-    if (this.queuedMessages === 0) return
-    const batch = this.#take(this.queuedMessages)
-    this.#hooks.settle(batch, deadlineError(0))
-    this.#resolveFlushes()
+    this.failOldestWhile(() => true, deadlineError(0))
   }
 
   stopTimer(): void {

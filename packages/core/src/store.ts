@@ -77,7 +77,7 @@ export function parseStored(json: string): Message | ValidationError {
     typeof message.messageId !== 'string' ||
     typeof message.timestamp !== 'string'
   ) {
-    return new ValidationError('stored message: not a message (type, messageId and timestamp are required)', 'stored', 'messageId')
+    return new ValidationError('stored message: no type, messageId or timestamp', 'stored', 'messageId')
   }
   return message as Message
 }

@@ -7,7 +7,7 @@
  * against 1.3× without it (BENCHMARKS.md). Timeouts, the close deadline and body
  * consumption are the core fetch transport's job already.
  */
-import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type CloseOptions, type TrackingPlan } from '@cdp-analytics/core'
+import { DurableCore, createFetchTransport, type AnalyticsOptions, type CloseOptions, type TrackingPlan } from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
 import type { SpoolOptions } from './spool/options.js'
@@ -34,7 +34,7 @@ export interface NodeAnalyticsOptions<P extends TrackingPlan | undefined = undef
  * The Node client. With a `plan` (from `defineTrackingPlan()`), `track()`, `identify()` and
  * `group()` are typed and checked by it; `P` is inferred from the option.
  */
-export class Analytics<P extends TrackingPlan | undefined = undefined> extends AnalyticsCore<P> {
+export class Analytics<P extends TrackingPlan | undefined = undefined> extends DurableCore<P> {
   #closing: Promise<void> | undefined
   readonly #spool: Spool | undefined
 

@@ -87,6 +87,23 @@ describe('spool: damage found at start', () => {
     },
   )
 
+  it('a record whose checksum holds but that is no message is dropped, counted and warned once; the rest is delivered', async () => {
+    const dir = spoolDir()
+    writeFileSync(join(dir, segmentName(1)), encodeSegment([message(0), '{"not":"a message"}', message(2)]))
+    const local = await collector()
+    const warnings: string[] = []
+    const analytics = client(local.url, {
+      spool: { dir },
+      logger: { debug() {}, info() {}, warn: (line: string) => warnings.push(line), error() {} },
+    })
+    await analytics.flush()
+    expect(local.messages.map((m) => m.messageId)).toEqual(['m-0', 'm-2'])
+    expect(analytics.spool).toMatchObject({ replayed: 2, invalidRecords: 1, segments: 0 })
+    expect(warnings).toEqual([
+      expect.stringMatching(/spool: a record in .* is no message \(stored message: no type, messageId or timestamp\); dropped/),
+    ])
+  })
+
   it('a damaged segment whose intact messages are not yet delivered when the process dies again: they were written into a new segment first', async () => {
     const dir = spoolDir()
     const bytes = encodeSegment(ids(0, 5).map((_, k) => message(k)))

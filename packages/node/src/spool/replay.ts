@@ -33,6 +33,7 @@ export class Replay {
   /** Segments with messages not yet queued (whenFull may not drop them). */
   #holding = new Set<unknown>()
   #stopped = false
+  #resuming = false
   #report: ReplayReport
 
   constructor(
@@ -64,6 +65,17 @@ export class Replay {
 
   /** Queues waiting messages until the queue refuses one; reads the next file when one is done. */
   resume(): void {
+    // Outcomes reported while offering (a discarded record) call back here: the loop goes on.
+    if (this.#resuming) return
+    this.#resuming = true
+    try {
+      this.#offerWhileRoom()
+    } finally {
+      this.#resuming = false
+    }
+  }
+
+  #offerWhileRoom(): void {
     while (this.waiting) {
       if (this.#next === this.#offers.length) {
         this.#offers = this.#load(this.#files.shift()!)
@@ -77,7 +89,8 @@ export class Replay {
         this.#stopped = true
         return
       }
-      if (!refused) this.spool.counts.replayed++
+      if (refused) this.spool.discard(offer, refused)
+      else this.spool.counts.replayed++
       this.#next++
       if (this.#next === this.#offers.length) this.#holding.delete(offer.token)
     }

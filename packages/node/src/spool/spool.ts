@@ -51,6 +51,8 @@ export interface SpoolStats {
   damagedSegments: number
   /** Bytes of those that held no intact message (torn tails, corrupt records, NUL fill). */
   lostBytes: number
+  /** Records with a good checksum that are no message (dropped; only a bug or tampering explains one). */
+  invalidRecords: number
   /** Messages refused or dropped because of `maxBytes`, or while the disk refused writes. */
   dropped: number
   /** Writes that failed (ENOSPC, EACCES, EIO...). */
@@ -80,7 +82,16 @@ export class Spool implements MessageStore {
   #replay: Replay | undefined
   #syncTimer: ReturnType<typeof setInterval> | undefined
   #closed = false
-  readonly counts = { replayed: 0, damagedSegments: 0, lostBytes: 0, dropped: 0, writeErrors: 0, unwritten: 0, keptForNextStart: 0 }
+  readonly counts = {
+    replayed: 0,
+    damagedSegments: 0,
+    lostBytes: 0,
+    invalidRecords: 0,
+    dropped: 0,
+    writeErrors: 0,
+    unwritten: 0,
+    keptForNextStart: 0,
+  }
 
   /** Checks the options (a ConfigError when wrong); touches no file yet. */
   constructor(options: SpoolOptions) {
@@ -187,6 +198,17 @@ export class Spool implements MessageStore {
       if (segmentDone(segment, segment === this.#current)) this.#delete(segment)
     }
     this.#replay?.resume()
+  }
+
+  /**
+   * @internal For replay: a record whose checksum holds but that is no message (only a bug or
+   * tampering explains one): dropped from the spool, counted as damage, said once.
+   */
+  discard(offer: { bytes?: number; token?: unknown }, error: AnalyticsError): void {
+    this.counts.lostBytes += offer.bytes ?? 0
+    if (this.counts.invalidRecords++ === 0)
+      this.#logger?.warn(`spool: a record in ${this.settings.dir} is no message (${error.message}); dropped`)
+    this.settled([{ json: '', bytes: 0, stored: offer.token }], undefined)
   }
 
   beforeSend(): Promise<void> | undefined {
