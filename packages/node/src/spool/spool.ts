@@ -112,8 +112,9 @@ export class Spool implements MessageStore {
       throw new ConfigError(`spool.dir ${dir}: cannot create it (${(error as Error).message})`)
     }
     this.#lock = acquireLock(dir)
-    if (this.#lock.tookOverFrom !== undefined) {
-      logger.warn(`spool: took over ${this.#lock.path} from process ${this.#lock.tookOverFrom}, which is no longer running`)
+    const from = this.#lock.tookOverFrom
+    if (from !== undefined) {
+      logger.warn(`spool: took over ${this.#lock.path} ${from > 0 ? `from process ${from}, which is no longer running` : 'that named no process'}`)
     }
     this.#writer = new SegmentWriter(
       dir,
