@@ -64,8 +64,10 @@ describe('spool: damage found at start', () => {
       writeFileSync(join(dir, segmentName(3)), encodeSegment(ids(20, 30).map((_, k) => message(20 + k))))
       const local = await collector()
       const warnings: string[] = []
+      // One request at a time, so the order of arrival is the order of the queue.
       const analytics = client(local.url, {
         spool: { dir },
+        maxInFlight: 1,
         logger: { debug() {}, info() {}, warn: (line: string) => warnings.push(line), error: (line: string) => warnings.push(line) },
       })
       analytics.track({ userId: 'u', event: 'New', messageId: 'new' })
@@ -171,7 +173,9 @@ describe('spool: one client per directory', () => {
       return
     }
     client(local.url, { spool: { dir }, logger })
-    expect(warnings).toEqual([expect.stringMatching(/spool: took over .*lock (from process \d+, which is no longer running|that named no process)$/)])
+    expect(warnings).toEqual([
+      expect.stringMatching(/spool: took over .*lock (from process \d+, which is no longer running|that named no process)$/),
+    ])
     expect(readFileSync(join(dir, 'lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\n$`))
   })
 

@@ -11,7 +11,8 @@ import { segmentFiles, spoolDir, startWriter, timestampOf } from './helpers/spoo
 function restart(endpoint: string, dir: string) {
   const logged: string[] = []
   const logger = { debug() {}, info() {}, warn: (line: string) => logged.push(line), error: (line: string) => logged.push(line) }
-  const analytics: Analytics = client(endpoint, { spool: { dir }, logger, retryBackoff: () => 20 })
+  // One request at a time, so the order of arrival is the order of the queue.
+  const analytics: Analytics = client(endpoint, { spool: { dir }, logger, retryBackoff: () => 20, maxInFlight: 1 })
   const failed: string[] = []
   analytics.on('failed', ({ error }) => failed.push(error.reason))
   return { analytics, logged, failed }

@@ -114,7 +114,9 @@ export class Spool implements MessageStore {
     this.#lock = acquireLock(dir)
     const from = this.#lock.tookOverFrom
     if (from !== undefined) {
-      logger.warn(`spool: took over ${this.#lock.path} ${from > 0 ? `from process ${from}, which is no longer running` : 'that named no process'}`)
+      logger.warn(
+        `spool: took over ${this.#lock.path} ${from > 0 ? `from process ${from}, which is no longer running` : 'that named no process'}`,
+      )
     }
     this.#writer = new SegmentWriter(
       dir,
