@@ -11,7 +11,8 @@ import { DurableCore, createFetchTransport, type AnalyticsOptions, type CloseOpt
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
 import type { SpoolOptions } from './spool/options.js'
-import { Spool, type SpoolStats } from './spool/spool.js'
+import { Spool } from './spool/spool.js'
+import type { SpoolStats } from './spool/types.js'
 import { keepAliveUntil, unrefTimers } from './timers.js'
 import { LIBRARY } from './version.js'
 

@@ -15,7 +15,8 @@ import { basename, join } from 'node:path'
 import { ConfigError, type StoredMessage } from '@cdp-analytics/core'
 import { DAMAGED_DIR, listSegments, moveAside, readSegment, type SegmentFile, unlinkQuietly } from './files.js'
 import { Segment } from './segment.js'
-import type { Spool, SpoolClient } from './spool.js'
+import type { Spool } from './spool.js'
+import type { SpoolClient } from './types.js'
 
 export interface ReplayReport {
   damagedSegments: number

@@ -10,15 +10,7 @@
  * point of a spool); the caller of this process saw `deadline`, the next process delivers it.
  */
 import { fdatasyncSync, mkdirSync } from 'node:fs'
-import {
-  type AnalyticsError,
-  ConfigError,
-  type Logger,
-  type MessageStore,
-  QueueFullError,
-  type StoreItem,
-  type StoredMessage,
-} from '@cdp-analytics/core'
+import { type AnalyticsError, ConfigError, type Logger, type MessageStore, QueueFullError, type StoreItem } from '@cdp-analytics/core'
 import { closeQuietly, unlinkQuietly } from './files.js'
 import { acquireLock, type Lock } from './lock.js'
 import { leavesSpool, roomFor, segmentDone } from './policy.js'
@@ -26,42 +18,11 @@ import { resolveSpoolOptions, type SpoolOptions, type SpoolSettings } from './op
 import { recordSize, SEGMENT_HEADER } from './record.js'
 import { Replay, type ReplayReport } from './replay.js'
 import { Segment, segmentPath } from './segment.js'
+import type { SpoolClient, SpoolStats } from './types.js'
 import { SegmentWriter, type WriteFailure } from './writer.js'
 
 /** After a failed write, calls are refused this long before writing is tried again. */
 export const WRITE_RETRY_MS = 1000
-
-/** What the spool needs of the client. */
-export interface SpoolClient {
-  enqueueStored(stored: StoredMessage): AnalyticsError | undefined
-  dropOldest(where: (item: StoreItem) => boolean, error: QueueFullError): number
-}
-
-export interface SpoolStats {
-  dir: string
-  /** Segment files in use. */
-  segments: number
-  /** Their bytes (records accepted this turn included). */
-  bytes: number
-  /** Messages in them without a final outcome. */
-  unsettled: number
-  /** Messages an earlier process left, queued by this one. */
-  replayed: number
-  /** Damaged segment files found at start, moved to `damaged/` (their intact messages kept). */
-  damagedSegments: number
-  /** Bytes of those that held no intact message (torn tails, corrupt records, NUL fill). */
-  lostBytes: number
-  /** Records with a good checksum that are no message (dropped; only a bug or tampering explains one). */
-  invalidRecords: number
-  /** Messages refused or dropped because of `maxBytes`, or while the disk refused writes. */
-  dropped: number
-  /** Writes that failed (ENOSPC, EACCES, EIO...). */
-  writeErrors: number
-  /** Messages accepted in a turn whose write failed: sent from memory, not on disk. */
-  unwritten: number
-  /** Messages that failed with `deadline` at close(), left in the spool for the next start. */
-  keptForNextStart: number
-}
 
 /** Spools of this process, written out on 'exit' (process.exit() or an uncaught exception). */
 const open = new Set<Spool>()
