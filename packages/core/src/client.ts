@@ -100,7 +100,8 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * request throws "Cannot perform I/O on behalf of a different request" in the next (issue 3).
    */
   #sending = new Set<AbortController>()
-  #deadlinePassed = false
+  /** Drains (close(), or a Node exit drain) whose deadline has passed and that are still cutting sends short. */
+  #pastDeadline = 0
   #timers: TimerHost
   #onEnqueue: (() => void) | undefined
   #closing: Promise<void> | undefined
@@ -204,8 +205,18 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * the same promise. Never rejects.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.#closing ??= this.#shutdown(options.timeout ?? this.settings.closeTimeout)
+    this.#closing ??= this.#drain(options.timeout ?? this.settings.closeTimeout)
     return this.#closing
+  }
+
+  /**
+   * @internal What close() does, without closing: delivers everything pending within `timeout` ms,
+   * then fails what is left with reason `deadline`; later calls are accepted as before. For an
+   * adapter that must deliver before its runtime goes idle (Node's exit hook) while the program
+   * may still be waiting on the client (a callback wrapped in a promise) and go on using it.
+   */
+  drain(options: CloseOptions = {}): Promise<void> {
+    return this.#drain(options.timeout ?? this.settings.closeTimeout)
   }
 
   get closed(): boolean {
@@ -323,7 +334,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
 
   async #deliver(batch: Batch, delivery: DeliveryContext): Promise<void> {
     const controller = new AbortController()
-    if (this.#deadlinePassed) controller.abort()
+    if (this.#pastDeadline > 0) controller.abort()
     this.#sending.add(controller)
     try {
       await deliverBatch(batch, delivery, controller.signal)
@@ -366,19 +377,20 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  async #shutdown(timeout: number): Promise<void> {
+  async #drain(timeout: number): Promise<void> {
     const drained = this.scheduler.flush()
     const deadline = new AbortController()
     const timedOut = await Promise.race([drained.then(() => false), sleep(timeout, deadline.signal, this.#timers).then(() => true)])
     deadline.abort()
     if (timedOut) {
       // Cut retries and requests short; each waiting message gets a `deadline` failure.
-      this.#deadlinePassed = true
+      this.#pastDeadline++
       for (const controller of this.#sending) abortQuietly(controller)
       this.scheduler.failWaiting()
       await drained
+      this.#pastDeadline--
     }
-    this.scheduler.stopTimer()
+    if (this.#closing) this.scheduler.stopTimer()
   }
 }
 

@@ -237,6 +237,26 @@ describe('flush and close', () => {
     expect(results.map((r) => r.error?.reason)).toEqual(['deadline', 'deadline', 'deadline'])
     expect(client.pending).toBe(0)
   })
+
+  it('drain() (the Node exit hook) delivers or cuts off what is pending like close(), but the client stays open', async () => {
+    const gated = new GatedTransport()
+    const { client } = makeClient({ flushAt: 1, maxInFlight: 1 }, gated)
+    const first = outcomes(2)
+    for (let i = 0; i < 2; i++) client.track({ userId: 'u', event: `e${i}` }, first.callback)
+    await client.drain({ timeout: 50 })
+    await first.settled
+    expect(first.results.map((r) => r.error?.reason)).toEqual(['deadline', 'deadline'])
+    expect(client.closed).toBe(false)
+    // Past that drain's deadline, new calls are sent as usual, not cut short.
+    const later = outcomes(1)
+    client.track({ userId: 'u', event: 'later' }, later.callback)
+    const flushed = client.flush()
+    gated.releaseAll()
+    await flushed
+    await later.settled
+    expect(later.results[0]!.error).toBeUndefined()
+    expect(gated.batchSizes).toEqual([1, 1])
+  })
 })
 
 describe('events and stats', () => {

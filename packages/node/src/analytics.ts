@@ -26,8 +26,6 @@ export interface NodeAnalyticsOptions<P extends TrackingPlan | undefined = undef
  * `group()` are typed and checked by it; `P` is inferred from the option.
  */
 export class Analytics<P extends TrackingPlan | undefined = undefined> extends AnalyticsCore<P> {
-  private keepingAlive = false
-
   constructor(options: NodeAnalyticsOptions<P>) {
     super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
@@ -36,14 +34,25 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
     if (options.flushOnExit !== false) registerForExit(this)
   }
 
-  /** As in the core; in Node it also keeps the process alive until the drain ends. */
+  /** As in the core; in Node the process also stays alive until it settles, retry waits included. */
+  override flush(): Promise<void> {
+    const flushing = super.flush()
+    keepAliveUntil(flushing)
+    return flushing
+  }
+
+  /** As in the core; in Node the process also stays alive until the drain ends. */
   override close(options?: CloseOptions): Promise<void> {
     const closing = super.close(options)
-    if (!this.keepingAlive) {
-      this.keepingAlive = true
-      keepAliveUntil(closing)
-    }
+    keepAliveUntil(closing)
     return closing
+  }
+
+  /** @internal As in the core, holding the process alive (the exit hook's drain). */
+  override drain(options?: CloseOptions): Promise<void> {
+    const draining = super.drain(options)
+    keepAliveUntil(draining)
+    return draining
   }
 
   /** @internal Called on process 'exit' when messages could not be delivered. */
