@@ -127,8 +127,10 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       generateId: options.generateId ?? (() => nanoid()),
       timestamp: now ? () => now().toISOString() : isoClock(),
     }
+    const transport = options.transport ?? runtime.transport
+    if (transport.maxBatchBytes! < this.settings.maxBatchBytes) this.settings.maxBatchBytes = transport.maxBatchBytes!
     const gate = new RateGate()
-    const delivery = { ...this.#deliveryContext(options.transport ?? runtime.transport, now ?? (() => new Date())), gate }
+    const delivery = { ...this.#deliveryContext(transport, now ?? (() => new Date())), gate }
     this.scheduler = new Scheduler(this.settings, {
       gate,
       resumeTimers: this.#timers,

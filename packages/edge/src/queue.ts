@@ -81,6 +81,14 @@ export const MAX_QUEUE_SEND_BYTES = 240_000
 /** Most messages one `sendBatch` call carries. */
 export const MAX_QUEUE_SEND_COUNT = 100
 
+/**
+ * Largest batch body the producer takes from the client: its Queue messages (at most 3, since no
+ * message exceeds 32,000 bytes) then fit one `sendBatch` call with room to spare, so a batch
+ * reaches the Queue whole or not at all. Split over several calls, a failure of a later one made
+ * the client retry (and count as failed) messages an earlier one had already put in the Queue.
+ */
+export const MAX_QUEUE_BATCH_BYTES = 230_000
+
 /** `{"v":1,"batch":[` + `]}` around a Queue message's messages. */
 const QUEUED_ENVELOPE_BYTES = 18
 
@@ -110,8 +118,9 @@ class QueueSendTimeout extends Error {
  *
  * A call's callback (and the `delivered` event) then means **accepted by the Queue**, not by the
  * API: the consumer reports what the API refuses. A failed `sendBatch` is a retryable network
- * error, so the client retries it with its usual backoff (`maxRetries`); a batch larger than one
- * Queue message or one `sendBatch` is split across several. The client's `writeKey` is not used
+ * error, so the client retries it with its usual backoff (`maxRetries`). The client cuts batches of
+ * at most {@link MAX_QUEUE_BATCH_BYTES}, split over Queue messages of one `sendBatch` call, so each
+ * batch reaches the Queue whole or not at all. The client's `writeKey` is not used
  * (nothing is sent to the API from here): keep the secret in the consumer.
  */
 export function createQueueTransport(queue: QueueProducer, options: QueueTransportOptions = {}): Transport {
@@ -120,12 +129,15 @@ export function createQueueTransport(queue: QueueProducer, options: QueueTranspo
   }
   const sendOptions = options.delaySeconds === undefined ? undefined : { delaySeconds: options.delaySeconds }
   return {
+    maxBatchBytes: MAX_QUEUE_BATCH_BYTES,
     async send(request): Promise<TransportResult> {
       if (request.signal.aborted) return { kind: 'network-error', error: request.signal.reason, timedOut: false, aborted: true }
       try {
         const { batch } = JSON.parse(await bodyText(request.body, request.headers)) as { batch: Message[] }
         for (const sends of splitForQueue(batch)) {
-          await withTimeout(queue.sendBatch(sends, sendOptions), request.timeout)
+          // Bounded by the request timeout and by close()'s deadline (the signal): a slow or hung
+          // Queue must not hold close() past its timeout (issue 22).
+          await withinLimits(queue.sendBatch(sends, sendOptions), request.timeout, request.signal)
         }
         // 202: accepted by the Queue. Every 2xx counts as delivered for the client.
         return { kind: 'response', status: 202 }
@@ -171,12 +183,20 @@ export function splitForQueue(messages: readonly Message[]): QueueSendRequest<Qu
   return calls
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or a rejection once `ms` have passed (QueueSendTimeout) or `signal` aborts (its reason). */
+function withinLimits<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined
+  const cut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new QueueSendTimeout(ms)), ms)
+    onAbort = () => reject(signal.reason ?? new Error('aborted'))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
   })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  return Promise.race([promise, cut]).finally(() => {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort!)
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
