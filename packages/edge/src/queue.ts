@@ -207,7 +207,10 @@ export interface QueueRejection {
   /**
    * `rejected`: the API refused the request for its body (400, 413, other 4xx), acknowledged.
    * `malformed`: a Queue message or an entry in it that is no message of this SDK (or over
-   * 32,000 bytes), acknowledged without sending.
+   * 32,000 bytes), never sent. Reported once per Queue message, when it is acknowledged: a whole
+   * malformed Queue message at once; entries beside good messages once those are delivered or
+   * rejected, not on each redelivery (a Queue message that ends in the dead-letter queue takes
+   * them along, as it holds them).
    */
   reason: 'rejected' | 'malformed'
   /** HTTP status, for `rejected`. */
@@ -250,9 +253,16 @@ export type QueueHandler<Env = unknown> = (batch: QueueBatch, env: Env, ctx?: un
 /** One Queue message, read. */
 interface Unit {
   message: QueueMessage
-  /** Its messages' JSON joined by commas. */
+  /** Its messages that can be sent. */
+  messages: Message[]
+  /** Their JSON joined by commas. */
   joined: string
   bytes: number
+  /**
+   * Entries of it that are no message, reported once the Queue message is acknowledged: reported
+   * at once, they were reported again on every redelivery of the rest (issue 22).
+   */
+  malformed?: QueueRejection
 }
 
 /** A redelivery for a misconfigured key or endpoint waits the longest delay, then dead-letters. */
@@ -312,11 +322,18 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
 
     const units: Unit[] = []
     const reports: Promise<void>[] = []
+    /** Acknowledges a unit's Queue message: it is done, and so are the malformed entries it held. */
+    const ack = (unit: Unit) => {
+      unit.message.ack()
+      if (unit.malformed) reports.push(report(unit.malformed, env))
+    }
     for (const message of batch.messages) {
-      const { unit, bad } = readUnit(message)
-      if (bad) reports.push(report(bad, env))
-      if (unit) units.push(unit)
-      else message.ack()
+      const read = readUnit(message)
+      if ('message' in read) units.push(read)
+      else {
+        message.ack()
+        reports.push(report(read, env))
+      }
     }
 
     await Promise.all(
@@ -331,7 +348,7 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
         const attempt = Math.max(...group.map((unit) => unit.message.attempts))
         const outcome = decideAttempt(result, attempt, retry, Date.now(), Math.random())
         if (outcome.action === 'delivered') {
-          for (const unit of group) unit.message.ack()
+          for (const unit of group) ack(unit)
         } else if (outcome.action === 'retry') {
           for (const unit of group) unit.message.retry({ delaySeconds: seconds(outcome.delay) })
         } else {
@@ -344,8 +361,8 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
             for (const unit of group) unit.message.retry({ delaySeconds: seconds(retry.maxRetryDelay) })
             return
           }
-          for (const unit of group) unit.message.ack()
-          const messages = group.flatMap((unit) => (unit.message.body as QueuedBatch).batch)
+          for (const unit of group) ack(unit)
+          const messages = group.flatMap((unit) => unit.messages)
           await report({ reason: 'rejected', status, detail, messages }, env)
         }
       }),
@@ -354,11 +371,11 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
   }
 }
 
-/** A Queue message as a unit to send, and whatever in it cannot be sent. */
-function readUnit(message: QueueMessage): { unit?: Unit; bad?: QueueRejection } {
+/** A Queue message as a unit to send (with whatever in it cannot be sent), or the rejection of all of it. */
+function readUnit(message: QueueMessage): Unit | QueueRejection {
   const body = message.body as Partial<QueuedBatch> | undefined
   if (typeof body !== 'object' || body === null || body.v !== 1 || !Array.isArray(body.batch)) {
-    return { bad: { reason: 'malformed', detail: 'not a Queue message of createQueueTransport', messages: [body] } }
+    return { reason: 'malformed', detail: 'not a Queue message of createQueueTransport', messages: [body] }
   }
   const good: Message[] = []
   const jsons: string[] = []
@@ -375,12 +392,11 @@ function readUnit(message: QueueMessage): { unit?: Unit; bad?: QueueRejection } 
     jsons.push(json)
     bytes += size
   }
-  const bad: QueueRejection | undefined = wrong.length
-    ? { reason: 'malformed', detail: `not a message, or over ${MAX_MESSAGE_BYTES} bytes`, messages: wrong }
-    : undefined
-  if (good.length === 0) return { bad }
-  if (wrong.length > 0) (message.body as QueuedBatch).batch = good // onRejected of the request sees only what was sent
-  return { unit: { message, joined: jsons.join(','), bytes: bytes + jsons.length - 1 }, bad }
+  const malformed: QueueRejection = { reason: 'malformed', detail: `not a message, or over ${MAX_MESSAGE_BYTES} bytes`, messages: wrong }
+  if (good.length === 0) return malformed
+  const unit: Unit = { message, messages: good, joined: jsons.join(','), bytes: bytes + jsons.length - 1 }
+  if (wrong.length > 0) unit.malformed = malformed
+  return unit
 }
 
 /** Whole Queue messages into API requests of at most MAX_BATCH_BYTES. */

@@ -145,6 +145,29 @@ describe('Queues: producer and consumer in workerd', { timeout: 60_000 }, () => 
     expect(next.receivedAt - limited.receivedAt).toBeGreaterThanOrEqual(1900)
   })
 
+  it('a Queue message with a malformed entry beside good ones, redelivered twice: the entry is reported once (issue 22)', async () => {
+    collector.enqueueResponses({ status: 503 }, { status: 503 })
+    const run = 'malformed-once'
+    const good = (i: number) => ({
+      type: 'track',
+      messageId: `${run}-${i}`,
+      userId: 'u',
+      event: 'raw',
+      properties: { run },
+      timestamp: new Date().toISOString(),
+    })
+    const response = await mf.dispatchFetch('http://producer/raw', {
+      method: 'POST',
+      body: JSON.stringify({ v: 1, batch: [good(1), { marker: run }, good(2)] }),
+    })
+    expect(response.status).toBe(200)
+    await response.text()
+    await waitForRun(run, 2)
+    expect(collector.requests.map((r) => r.status)).toEqual([503, 503, 200])
+    const reported = (await rejections()).filter((r) => (r.messages as { marker?: string }[]).some((m) => m?.marker === run))
+    expect(reported).toEqual([expect.objectContaining({ reason: 'malformed', messages: [{ marker: run }] })])
+  })
+
   // What happens to a request the API refuses: for its body (acked, reported, never retried), or
   // for the configuration (retried, so the events survive until the key is fixed, then dead-lettered).
   const refusals = [
