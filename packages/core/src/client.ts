@@ -4,10 +4,10 @@
  */
 import { nanoid } from 'nanoid'
 import { basicAuthorization } from './auth.js'
-import { messageOf, type Batch, type QueuedMessage } from './batch.js'
+import { messageOf, type Batch } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
-import { type AnalyticsError, ClosedError, type DeliveryError, type FailureReason } from './errors.js'
+import { type AnalyticsError, ClosedError, type DeliveryError, type FailureReason, QueueFullError } from './errors.js'
 import { buildMessage, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
@@ -108,6 +108,12 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   #counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
   #failedByReason: Partial<Record<FailureReason, number>> = {}
   #warnedReasons = new Set<string>()
+  /** Whether debug lines go anywhere: to the user's logger, or to the console when `verbose`. */
+  #debugLogged: boolean
+  /** Outcomes decided during calls, waiting for the end of the synchronous run (#reportSoon). */
+  #soon: (AnalyticsError | Message | Callback | number | undefined)[] = []
+  /** The queue_full errors of the refusals in #soon, one per bound. */
+  #fullErrors: { maxQueueSize?: QueueFullError; maxQueueBytes?: QueueFullError } = {}
   #checkPlan: PlanCheck | undefined
   #checkLimits: MessageCheck | undefined
 
@@ -115,6 +121,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
+    this.#debugLogged = options.logger !== undefined || this.settings.verbose
     this.#checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
     this.#checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
     this.#timers = runtime.timers ?? defaultTimers
@@ -212,10 +219,11 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   }
 
   /**
-   * @internal What close() does, without closing: delivers everything pending within `timeout` ms,
-   * then fails what is left with reason `deadline`; later calls are accepted as before. For an
-   * adapter that must deliver before its runtime goes idle (Node's exit hook) while the program
-   * may still be waiting on the client (a callback wrapped in a promise) and go on using it.
+   * What close() does, without closing: delivers everything pending, waiting at most `timeout` ms
+   * (retries included; default `closeTimeout`), then fails what is left with reason `deadline`.
+   * Later calls are accepted as before. For code that must bound its wait, such as a handler
+   * before its platform freezes it, and for Node's exit hook (the program may still be waiting
+   * on the client, a callback wrapped in a promise, and go on using it). Never rejects.
    */
   drain(options: CloseOptions = {}): Promise<void> {
     return this.#drain(options.timeout ?? this.settings.closeTimeout)
@@ -243,6 +251,8 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     if (this.#closing) {
       return this.#refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
     }
+    // Known before building: a burst into a full queue must cost little per call (issue 22).
+    if (this.scheduler.full(0)) return this.#refuseFull('maxQueueSize', callback)
     const message = buildMessage(type, params, this.#build)
     // `instanceof Error` is enough: these return only this copy's own errors (AnalyticsError's
     // cross-copy Symbol.hasInstance is for errors handed to users).
@@ -254,9 +264,9 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     const over = this.#checkLimits?.(message, serialized.bytes)
     if (over) return this.#refuse(over, message, callback)
     if (this.settings.disable) return this.#pretendDelivered(message, callback)
-    const item: QueuedMessage = { message: callback && message, json: serialized.json, bytes: serialized.bytes, callback }
-    const full = this.scheduler.add(item)
-    if (full) return this.#refuse(full, message, callback)
+    const full = this.scheduler.full(serialized.bytes)
+    if (full) return this.#refuseFull(full, callback)
+    this.scheduler.add({ message: callback && message, json: serialized.json, bytes: serialized.bytes, callback })
     this.#counts.enqueued++
     this.#onEnqueue?.()
   }
@@ -265,10 +275,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   #pretendDelivered(message: Message, callback: Callback | undefined): void {
     this.#counts.enqueued++
     this.#counts.delivered++
-    queueMicrotask(() => {
-      this.emit('delivered', { message })
-      if (callback) this.#callSafely(callback, undefined, message)
-    })
+    this.#reportSoon(undefined, message, callback)
   }
 
   /** A call that never entered the queue: report it asynchronously, or throw in strict mode. */
@@ -278,8 +285,53 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
     if (!callback) this.#warnUnhandled(error, 1)
     this.#countFailure(error)
-    // Asynchronous even here, so a callback always runs after the call returned.
-    queueMicrotask(() => this.#report(error, message, callback))
+    if (callback || this.has('failed')) this.#reportSoon(error, message, callback)
+  }
+
+  /**
+   * A call refused by a bound of the queue. The error is shared by the refusals reported together
+   * and its outcome carries no message: a burst of calls into a full queue then holds no message,
+   * stack trace or closure per call (it held ~1 KB each: a million calls, a gigabyte).
+   */
+  #refuseFull(bound: 'maxQueueSize' | 'maxQueueBytes', callback: Callback | undefined): void {
+    const limit = bound === 'maxQueueSize' ? `${this.settings.maxQueueSize} messages` : `${this.settings.maxQueueBytes} bytes`
+    this.#fullErrors[bound] ??= new QueueFullError(`queue is full (${bound} ${limit}); message dropped`)
+    this.#refuse(this.#fullErrors[bound], undefined, callback)
+  }
+
+  /**
+   * Reports an outcome decided during the call (a refusal, or `disable`'s delivery) once the
+   * current synchronous run ends, so a callback always runs after its call returned. One
+   * microtask reports all of a run's outcomes, kept as flat triples rather than a closure each;
+   * repeats of one error with neither message nor callback (a burst seen only by a `failed`
+   * listener) share one triple, its middle slot counting them.
+   */
+  #reportSoon(error: AnalyticsError | undefined, message: Message | undefined, callback: Callback | undefined): void {
+    const soon = this.#soon
+    const last = soon.length - 3
+    if (soon.length === 0) queueMicrotask(() => this.#reportEarlyOutcomes())
+    else if (!message && !callback && soon[last] === error && typeof soon[last + 1] === 'number') {
+      ;(soon[last + 1] as number)++
+      return
+    }
+    soon.push(error, message ?? (callback ? undefined : 1), callback)
+  }
+
+  #reportEarlyOutcomes(): void {
+    const soon = this.#soon
+    this.#soon = []
+    this.#fullErrors = {}
+    for (let i = 0; i < soon.length; i += 3) {
+      const error = soon[i] as AnalyticsError | undefined
+      const message = soon[i + 1] as Message | number | undefined
+      const callback = soon[i + 2] as Callback | undefined
+      if (typeof message === 'number') for (let n = 0; n < message; n++) this.#report(error!, undefined, undefined)
+      else if (error) this.#report(error, message, callback)
+      else {
+        this.emit('delivered', { message: message! })
+        if (callback) this.#callSafely(callback, undefined, message!)
+      }
+    }
   }
 
   #settleBatch(batch: Batch, error: DeliveryError | undefined): void {
@@ -308,8 +360,11 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    */
   #warnUnhandled(error: AnalyticsError, count: number): void {
     if (this.has('failed')) return
+    const warned = this.#warnedReasons.has(error.reason)
+    // The debug line is built only when someone may read it: a burst of refusals meets this per call.
+    if (warned && !this.#debugLogged) return
     const text = `${count} message(s) failed: ${error.message}`
-    if (this.#warnedReasons.has(error.reason)) return this.logger.debug(text)
+    if (warned) return this.logger.debug(text)
     this.#warnedReasons.add(error.reason)
     this.logger.warn(`${text} (unhandled: pass a callback or listen to 'failed'; more "${error.reason}" failures are only counted)`)
   }

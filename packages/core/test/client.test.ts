@@ -137,16 +137,41 @@ describe('outcomes: every call gets exactly one', () => {
     expect(() => client.track({ userId: 'u' } as never)).toThrow(ValidationError)
   })
 
-  it('a full queue refuses the newest message with queue_full', async () => {
-    const { client } = makeClient({ flushAt: 100, maxQueueSize: 3 })
-    const { callback, settled, results } = outcomes(1)
-    for (let i = 0; i < 3; i++) client.track({ userId: 'u', event: `e${i}` })
-    client.track({ userId: 'u', event: 'overflow' }, callback)
-    await settled
-    expect(results[0]!.error).toBeInstanceOf(QueueFullError)
-    expect(results[0]!.message?.event).toBe('overflow')
-    await client.close()
-    expect(client.stats).toMatchObject({ delivered: 3, failed: 1, failedByReason: { queue_full: 1 } })
+  it.each([
+    ['maxQueueSize', { maxQueueSize: 3 }, /^queue is full \(maxQueueSize 3 messages\); message dropped$/],
+    ['maxQueueBytes', { maxQueueBytes: 600 }, /^queue is full \(maxQueueBytes 600 bytes\); message dropped$/],
+  ])(
+    'a full queue (%s) refuses the newest messages with queue_full, after the call returned, in call order',
+    async (_bound, limit, text) => {
+      const { client } = makeClient({ flushAt: 100, ...limit })
+      for (let i = 0; i < 3; i++) client.track({ userId: 'u', event: `e${i}` })
+      const failed: unknown[] = []
+      client.on('failed', ({ error, message }) => failed.push([error.reason, message]))
+      const order: string[] = []
+      for (let i = 0; i < 3; i++) {
+        client.track({ userId: 'u', event: `overflow${i}` }, (error) => {
+          expect(error?.message).toMatch(text)
+          order.push(`${i}: ${error?.reason}`)
+        })
+      }
+      order.push('returned')
+      await Promise.resolve()
+      expect(order).toEqual(['returned', '0: queue_full', '1: queue_full', '2: queue_full'])
+      // Refused without being kept (issue 22): the outcome carries no message.
+      expect(failed).toEqual(Array(3).fill(['queue_full', undefined]))
+      await client.close()
+      expect(client.stats).toMatchObject({ delivered: 3, failed: 3, failedByReason: { queue_full: 3 } })
+    },
+  )
+
+  it('a burst into a full queue reports every refusal once, with a QueueFullError naming the bound', async () => {
+    const { client } = makeClient({ flushAt: 100, maxQueueSize: 10 })
+    const errors: unknown[] = []
+    for (let i = 0; i < 1000; i++) client.track({ userId: 'u', event: `e${i}` }, (error) => error && errors.push(error))
+    await Promise.resolve()
+    expect(errors).toHaveLength(990)
+    expect(errors.every((error) => error instanceof QueueFullError && /maxQueueSize 10 messages/.test(error.message))).toBe(true)
+    expect(client.stats).toMatchObject({ queued: 10, failed: 990, failedByReason: { queue_full: 990 } })
   })
 
   it('a throwing callback does not stop the others', async () => {

@@ -48,7 +48,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
     return closing
   }
 
-  /** @internal As in the core, holding the process alive (the exit hook's drain). */
+  /** As in the core; in Node the process also stays alive until it settles. */
   override drain(options?: CloseOptions): Promise<void> {
     const draining = super.drain(options)
     keepAliveUntil(draining)
