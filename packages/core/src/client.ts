@@ -8,7 +8,7 @@ import { messageOf, type Batch } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
 import { type AnalyticsError, ClosedError, type DeliveryError, type FailureReason, QueueFullError } from './errors.js'
-import { buildMessage, type BuildSettings } from './messages/build.js'
+import { buildMessage, callbackMistake, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
@@ -248,6 +248,8 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   }
 
   #enqueue(type: MessageType, params: unknown, callback: Callback | undefined, unplanned?: boolean): void {
+    if (typeof callback !== 'function' && callback !== undefined)
+      return this.#refuse(callbackMistake(type, params, callback), undefined, undefined)
     if (this.#closing) {
       return this.#refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
     }
