@@ -1,7 +1,16 @@
 // The mistakes people make when calling the client (issue 20): each is the call's own `invalid`
 // outcome, naming the real mistake; nothing is sent and nothing throws at the caller.
 import { describe, expect, it } from 'vitest'
-import * as helpers from '../src/customerio/semantic-events.js'
+import {
+  addDevice,
+  deleteDevice,
+  deleteObject,
+  deletePerson,
+  deleteRelationship,
+  reportDelivery,
+  suppressPerson,
+  unsuppressPerson,
+} from '../src/customerio/semantic-events.js'
 import type { AnalyticsError } from '../src/errors.js'
 import type { MemoryTransport } from '../src/memory-transport.js'
 import type { MessageType } from '../src/types.js'
@@ -49,25 +58,27 @@ describe("a callback that is no function (Segment's track('Signed Up', { plan })
     expect(logged.join('\n')).not.toMatch(/callback threw/)
   })
 
-  const semantic = [
-    ['deletePerson', { userId: 'u1' }],
-    ['suppressPerson', { userId: 'u1' }],
-    ['unsuppressPerson', { userId: 'u1' }],
-    ['addDevice', { userId: 'u1', token: 't' }],
-    ['deleteDevice', { userId: 'u1', token: 't' }],
-    ['deleteRelationship', { userId: 'u1', objectId: 'o1', objectTypeId: '1' }],
-    ['deleteObject', { objectId: 'o1', objectTypeId: '1' }],
-    ['reportDelivery', { deliveryId: 'd1', metric: 'opened' }],
-  ] as const
-  it.each(semantic)('%s(analytics, fields, { not: "a function" }) reports it as the helper\'s invalid outcome', async (name, params) => {
-    const helper = helpers[name] as (...args: unknown[]) => void
-    const { failed, logged, sent } = await seen((client) => helper(client, params, { not: 'a function' }))
-    expect(failed.map((error) => [error.reason, error.message])).toEqual([
-      ['invalid', `${name}: the third argument must be a callback function (got object)`],
-    ])
-    expect(sent).toEqual([])
-    expect(logged.join('\n')).not.toMatch(/callback threw/)
-  })
+  const semantic: [string, (...args: unknown[]) => void, object][] = [
+    ['deletePerson', deletePerson as never, { userId: 'u1' }],
+    ['suppressPerson', suppressPerson as never, { userId: 'u1' }],
+    ['unsuppressPerson', unsuppressPerson as never, { userId: 'u1' }],
+    ['addDevice', addDevice as never, { userId: 'u1', token: 't' }],
+    ['deleteDevice', deleteDevice as never, { userId: 'u1', token: 't' }],
+    ['deleteRelationship', deleteRelationship as never, { userId: 'u1', objectId: 'o1', objectTypeId: '1' }],
+    ['deleteObject', deleteObject as never, { objectId: 'o1', objectTypeId: '1' }],
+    ['reportDelivery', reportDelivery as never, { deliveryId: 'd1', metric: 'opened' }],
+  ]
+  it.each(semantic)(
+    '%s(analytics, fields, { not: "a function" }) reports it as the helper\'s invalid outcome',
+    async (name, helper, params) => {
+      const { failed, logged, sent } = await seen((client) => helper(client, params, { not: 'a function' }))
+      expect(failed.map((error) => [error.reason, error.message])).toEqual([
+        ['invalid', `${name}: the third argument must be a callback function (got object)`],
+      ])
+      expect(sent).toEqual([])
+      expect(logged.join('\n')).not.toMatch(/callback threw/)
+    },
+  )
 })
 
 describe('required strings that are empty (issue 20): refused as the Go library refuses them', () => {
