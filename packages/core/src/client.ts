@@ -14,6 +14,7 @@ import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
 import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
+import { OPTION_NAMES, unknownOptionWarnings } from './unknown-options.js'
 import { serializeMessage } from './serialize.js'
 import { isoClock } from './timestamp.js'
 import type { Transport } from './transport.js'
@@ -43,6 +44,8 @@ export interface Runtime {
   flushOnCount?: boolean
   /** Called after each accepted message (the edge adapter hooks waitUntil here). */
   onEnqueue?: () => void
+  /** The adapter's own options, besides the core's: any other is warned about as unknown. */
+  options?: readonly string[]
 }
 
 export type AnalyticsEvents = {
@@ -146,9 +149,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       timers: runtime.intervalFlush === false ? undefined : this.#timers,
       flushOnCount: runtime.flushOnCount,
     })
-    if (/\/v1(\/batch)?\/v1\/batch$/.test(this.settings.url)) {
-      this.logger.warn(`endpoint must be the base URL: requests go to ${this.settings.url}`)
-    }
+    for (const line of unknownOptionWarnings(options, [...OPTION_NAMES, ...(runtime.options ?? [])])) this.logger.warn(line)
     if (isInsecureEndpoint(this.settings.url)) {
       this.logger.warn(
         `endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,

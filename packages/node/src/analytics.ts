@@ -27,7 +27,7 @@ export interface NodeAnalyticsOptions<P extends TrackingPlan | undefined = undef
  */
 export class Analytics<P extends TrackingPlan | undefined = undefined> extends AnalyticsCore<P> {
   constructor(options: NodeAnalyticsOptions<P>) {
-    super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers })
+    super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers, options: ['flushOnExit'] })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined
     transport?.[SIZE_TRANSPORT]?.(this.settings.maxInFlight)
