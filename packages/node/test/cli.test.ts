@@ -331,7 +331,7 @@ describe('cdp-analytics import', () => {
     const times = local.requests.map((r) => r.receivedAt)
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1500)
     expect(result.ms).toBeGreaterThanOrEqual(1950)
-    expect(result.ms).toBeLessThan(8000) // not throttled far below the rate (slack for a loaded machine)
+    expect(result.ms).toBeLessThan(10_000) // not throttled far below the rate: 5x its 2 s (a loaded machine)
   })
 
   it.skipIf(!existsSync('/usr/bin/script'))(

@@ -88,7 +88,7 @@ describe('retries against a misbehaving collector', () => {
     for (let i = 0; i < 12; i++) analytics.track({ userId: 'u', event: `e${i}` }, callback)
     const started = Date.now()
     await analytics.close({ timeout: 500 })
-    expect(Date.now() - started).toBeLessThan(1500)
+    expect(Date.now() - started).toBeLessThan(2500) // 5x; without the deadline, retries run for minutes
     await settled
     expect(results.map((r) => r.error?.name)).toEqual(Array(12).fill('DeliveryError'))
     expect(new Set(results.map((r) => r.error!.reason))).toEqual(new Set(['deadline']))
