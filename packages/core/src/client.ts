@@ -7,13 +7,14 @@ import { basicAuthorization } from './auth.js'
 import { messageOf, type Batch, type QueuedMessage } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
-import { type AnalyticsError, ClosedError, type FailureReason } from './errors.js'
-import { buildMessage, type BuildSettings } from './messages/build.js'
+import { type AnalyticsError, ClosedError, type FailureReason, QueueFullError } from './errors.js'
+import { buildMessage, callbackMistake, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
 import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
+import { OPTION_NAMES, unknownOptionWarnings } from './unknown-options.js'
 import { serializeMessage } from './serialize.js'
 import type { MessageStore } from './store.js'
 import { isoClock } from './timestamp.js'
@@ -49,6 +50,8 @@ export interface Runtime {
    * outcome goes back to it (store.ts). @default none: messages live in memory only
    */
   store?: MessageStore
+  /** The adapter's own options, besides the core's: any other is warned about as unknown. */
+  options?: readonly string[]
 }
 
 export type AnalyticsEvents = {
@@ -106,7 +109,8 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * request throws "Cannot perform I/O on behalf of a different request" in the next (issue 3).
    */
   #sending = new Set<AbortController>()
-  #deadlinePassed = false
+  /** Drains (close(), or a Node exit drain) whose deadline has passed and that are still cutting sends short. */
+  #pastDeadline = 0
   #timers: TimerHost
   #onEnqueue: (() => void) | undefined
   #store: MessageStore | undefined
@@ -114,6 +118,12 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   #counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
   #failedByReason: Partial<Record<FailureReason, number>> = {}
   #warnedReasons = new Set<string>()
+  /** Whether debug lines go anywhere: to the user's logger, or to the console when `verbose`. */
+  #debugLogged: boolean
+  /** Outcomes decided during calls, waiting for the end of the synchronous run (#reportSoon). */
+  #soon: (AnalyticsError | Message | Callback | number | undefined)[] = []
+  /** The queue_full errors of the refusals in #soon, one per bound. */
+  #fullErrors: { maxQueueSize?: QueueFullError; maxQueueBytes?: QueueFullError } = {}
   #checkPlan: PlanCheck | undefined
   #checkLimits: MessageCheck | undefined
 
@@ -121,6 +131,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
+    this.#debugLogged = options.logger !== undefined || this.settings.verbose
     this.#checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
     this.#checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
     this.#timers = runtime.timers ?? defaultTimers
@@ -134,8 +145,10 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       generateId: options.generateId ?? (() => nanoid()),
       timestamp: now ? () => now().toISOString() : isoClock(),
     }
+    const transport = options.transport ?? runtime.transport
+    if (transport.maxBatchBytes! < this.settings.maxBatchBytes) this.settings.maxBatchBytes = transport.maxBatchBytes!
     const gate = new RateGate()
-    const delivery = { ...this.#deliveryContext(options.transport ?? runtime.transport, now ?? (() => new Date())), gate }
+    const delivery = { ...this.#deliveryContext(transport, now ?? (() => new Date())), gate }
     this.scheduler = new Scheduler(this.settings, {
       gate,
       resumeTimers: this.#timers,
@@ -144,9 +157,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       timers: runtime.intervalFlush === false ? undefined : this.#timers,
       flushOnCount: runtime.flushOnCount,
     })
-    if (/\/v1(\/batch)?\/v1\/batch$/.test(this.settings.url)) {
-      this.logger.warn(`endpoint must be the base URL: requests go to ${this.settings.url}`)
-    }
+    for (const line of unknownOptionWarnings(options, [...OPTION_NAMES, ...(runtime.options ?? [])])) this.logger.warn(line)
     if (isInsecureEndpoint(this.settings.url)) {
       this.logger.warn(
         `endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,
@@ -212,8 +223,19 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    * the same promise. Never rejects.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.#closing ??= this.#shutdown(options.timeout ?? this.settings.closeTimeout)
+    this.#closing ??= this.#drain(options.timeout ?? this.settings.closeTimeout)
     return this.#closing
+  }
+
+  /**
+   * What close() does, without closing: delivers everything pending, waiting at most `timeout` ms
+   * (retries included; default `closeTimeout`), then fails what is left with reason `deadline`.
+   * Later calls are accepted as before. For code that must bound its wait, such as a handler
+   * before its platform freezes it, and for Node's exit hook (the program may still be waiting
+   * on the client, a callback wrapped in a promise, and go on using it). Never rejects.
+   */
+  drain(options: CloseOptions = {}): Promise<void> {
+    return this.#drain(options.timeout ?? this.settings.closeTimeout)
   }
 
   get closed(): boolean {
@@ -235,9 +257,13 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   }
 
   #enqueue(type: MessageType, params: unknown, callback: Callback | undefined, unplanned?: boolean): void {
+    if (typeof callback !== 'function' && callback !== undefined)
+      return this.#refuse(callbackMistake(type, params, callback), undefined, undefined)
     if (this.#closing) {
       return this.#refuse(new ClosedError(`${type}: the client is closed; calls after close() are not sent`), undefined, callback)
     }
+    // Known before building: a burst into a full queue must cost little per call (issue 22).
+    if (this.scheduler.full(0)) return this.#refuseFull('maxQueueSize', callback)
     const message = buildMessage(type, params, this.#build)
     // `instanceof Error` is enough: these return only this copy's own errors (AnalyticsError's
     // cross-copy Symbol.hasInstance is for errors handed to users).
@@ -249,6 +275,8 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     const over = this.#checkLimits?.(message, serialized.bytes)
     if (over) return this.#refuse(over, message, callback)
     if (this.settings.disable) return this.#pretendDelivered(message, callback)
+    const full = this.scheduler.full(serialized.bytes)
+    if (full) return this.#refuseFull(full, callback)
     const item: QueuedMessage = {
       message: callback && message,
       json: serialized.json,
@@ -256,10 +284,10 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       callback,
       stored: undefined,
     }
-    // The store keeps only what the queue takes: ask the queue first, then the store (its bound).
-    const refused = this.scheduler.refusal(item.bytes) ?? this.#store?.accept(item)
+    // The store keeps only what the queue takes: the queue's bounds first, then the store's.
+    const refused = this.#store?.accept(item)
     if (refused) return this.#refuse(refused, message, callback)
-    this.scheduler.push(item)
+    this.scheduler.add(item)
     this.#counts.enqueued++
     this.#onEnqueue?.()
   }
@@ -268,10 +296,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   #pretendDelivered(message: Message, callback: Callback | undefined): void {
     this.#counts.enqueued++
     this.#counts.delivered++
-    queueMicrotask(() => {
-      this.emit('delivered', { message })
-      if (callback) this.#callSafely(callback, undefined, message)
-    })
+    this.#reportSoon(undefined, message, callback)
   }
 
   /** A call that never entered the queue: report it asynchronously, or throw in strict mode. */
@@ -281,8 +306,53 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
     if (!callback) this.#warnUnhandled(error, 1)
     this.#countFailure(error)
-    // Asynchronous even here, so a callback always runs after the call returned.
-    queueMicrotask(() => this.#report(error, message, callback))
+    if (callback || this.has('failed')) this.#reportSoon(error, message, callback)
+  }
+
+  /**
+   * A call refused by a bound of the queue. The error is shared by the refusals reported together
+   * and its outcome carries no message: a burst of calls into a full queue then holds no message,
+   * stack trace or closure per call (it held ~1 KB each: a million calls, a gigabyte).
+   */
+  #refuseFull(bound: 'maxQueueSize' | 'maxQueueBytes', callback: Callback | undefined): void {
+    const limit = bound === 'maxQueueSize' ? `${this.settings.maxQueueSize} messages` : `${this.settings.maxQueueBytes} bytes`
+    this.#fullErrors[bound] ??= new QueueFullError(`queue is full (${bound} ${limit}); message dropped`)
+    this.#refuse(this.#fullErrors[bound], undefined, callback)
+  }
+
+  /**
+   * Reports an outcome decided during the call (a refusal, or `disable`'s delivery) once the
+   * current synchronous run ends, so a callback always runs after its call returned. One
+   * microtask reports all of a run's outcomes, kept as flat triples rather than a closure each;
+   * repeats of one error with neither message nor callback (a burst seen only by a `failed`
+   * listener) share one triple, its middle slot counting them.
+   */
+  #reportSoon(error: AnalyticsError | undefined, message: Message | undefined, callback: Callback | undefined): void {
+    const soon = this.#soon
+    const last = soon.length - 3
+    if (soon.length === 0) queueMicrotask(() => this.#reportEarlyOutcomes())
+    else if (!message && !callback && soon[last] === error && typeof soon[last + 1] === 'number') {
+      ;(soon[last + 1] as number)++
+      return
+    }
+    soon.push(error, message ?? (callback ? undefined : 1), callback)
+  }
+
+  #reportEarlyOutcomes(): void {
+    const soon = this.#soon
+    this.#soon = []
+    this.#fullErrors = {}
+    for (let i = 0; i < soon.length; i += 3) {
+      const error = soon[i] as AnalyticsError | undefined
+      const message = soon[i + 1] as Message | number | undefined
+      const callback = soon[i + 2] as Callback | undefined
+      if (typeof message === 'number') for (let n = 0; n < message; n++) this.#report(error!, undefined, undefined)
+      else if (error) this.#report(error, message, callback)
+      else {
+        this.emit('delivered', { message: message! })
+        if (callback) this.#callSafely(callback, undefined, message!)
+      }
+    }
   }
 
   #settleBatch(batch: Batch, error: AnalyticsError | undefined): void {
@@ -312,8 +382,11 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
    */
   #warnUnhandled(error: AnalyticsError, count: number): void {
     if (this.has('failed')) return
+    const warned = this.#warnedReasons.has(error.reason)
+    // The debug line is built only when someone may read it: a burst of refusals meets this per call.
+    if (warned && !this.#debugLogged) return
     const text = `${count} message(s) failed: ${error.message}`
-    if (this.#warnedReasons.has(error.reason)) return this.logger.debug(text)
+    if (warned) return this.logger.debug(text)
     this.#warnedReasons.add(error.reason)
     this.logger.warn(`${text} (unhandled: pass a callback or listen to 'failed'; more "${error.reason}" failures are only counted)`)
   }
@@ -340,7 +413,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
 
   async #deliver(batch: Batch, delivery: DeliveryContext): Promise<void> {
     const controller = new AbortController()
-    if (this.#deadlinePassed) controller.abort()
+    if (this.#pastDeadline > 0) controller.abort()
     this.#sending.add(controller)
     try {
       const stored = this.#store?.beforeSend?.(batch.items)
@@ -385,19 +458,20 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  async #shutdown(timeout: number): Promise<void> {
+  async #drain(timeout: number): Promise<void> {
     const drained = this.scheduler.flush()
     const deadline = new AbortController()
     const timedOut = await Promise.race([drained.then(() => false), sleep(timeout, deadline.signal, this.#timers).then(() => true)])
     deadline.abort()
     if (timedOut) {
       // Cut retries and requests short; each waiting message gets a `deadline` failure.
-      this.#deadlinePassed = true
+      this.#pastDeadline++
       for (const controller of this.#sending) abortQuietly(controller)
       this.scheduler.failWaiting()
       await drained
+      this.#pastDeadline--
     }
-    this.scheduler.stopTimer()
+    if (this.#closing) this.scheduler.stopTimer()
   }
 }
 

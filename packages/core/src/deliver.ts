@@ -71,6 +71,8 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: A
     })
     const outcome = decideAttempt(result, attempt, ctx.retry, ctx.now().getTime(), Math.random())
     if (outcome.action === 'delivered') return ctx.settle(batch, undefined)
+    // Before the outcome is settled: a rate limit met on a batch's last attempt holds the client too.
+    ctx.gate?.pause(clientWidePause(result, outcome))
     if (outcome.action === 'fail') {
       const status = result.kind === 'response' ? result.status : undefined
       const message =
@@ -81,7 +83,6 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: A
       const cause = result.kind === 'network-error' ? { cause: result.error } : undefined
       return ctx.settle(batch, new DeliveryError(message, outcome.reason, status, attempt, cause))
     }
-    ctx.gate?.pause(clientWidePause(result, outcome))
     ctx.onRetry({ attempt, delay: outcome.delay, reason: outcome.detail, messageCount: batch.count })
     await sleep(outcome.delay, signal, ctx.timers)
   }

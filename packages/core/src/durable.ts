@@ -4,7 +4,7 @@
  * the edge client extends AnalyticsCore, so a worker bundle carries none of it.
  */
 import { type AnalyticsStats, AnalyticsCore } from './client.js'
-import { type AnalyticsError, ClosedError, type QueueFullError } from './errors.js'
+import { type AnalyticsError, ClosedError, QueueFullError } from './errors.js'
 import { utf8Length } from './limits.js'
 import type { TrackingPlan } from './plan.js'
 import { parseStored, type StoreItem, type StoredMessage } from './store.js'
@@ -34,11 +34,11 @@ export class DurableCore<P extends TrackingPlan | undefined = undefined> extends
   enqueueStored(stored: StoredMessage): AnalyticsError | undefined {
     if (this.closed) return new ClosedError('enqueueStored: the client is closed')
     const bytes = stored.bytes ?? utf8Length(stored.json)
-    const full = this.scheduler.refusal(bytes)
-    if (full) return full
+    const full = this.scheduler.full(bytes)
+    if (full) return new QueueFullError(`enqueueStored: the queue is full (${full}); keep the message stored`)
     const message = parseStored(stored.json)
     if (message instanceof Error) return message
-    this.scheduler.push({
+    this.scheduler.add({
       message: stored.onOutcome && message,
       json: stored.json,
       bytes,

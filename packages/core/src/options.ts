@@ -5,7 +5,7 @@
 import { ConfigError } from './errors.js'
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, utf8Length } from './limits.js'
 import { isPlainObject } from './merge.js'
-import { errorText, mustBe } from './messages/describe.js'
+import { describeValue, errorText, mustBe } from './messages/describe.js'
 import { checkContext } from './messages/typed-fields.js'
 import { defaultBackoff } from './retry-policy.js'
 import type { LimitsCheck } from './customerio/journeys-limits.js'
@@ -196,7 +196,8 @@ function readOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Setti
   if (!isPlainObject(options)) throw new ConfigError('options must be an object with at least { writeKey }')
   const { writeKey } = options
   if (typeof writeKey !== 'string' || writeKey.trim() === '') {
-    throw new ConfigError('writeKey is required: the API key of your Customer.io HTTP source')
+    const mistake = writeKey === undefined ? 'is required' : typeof writeKey === 'string' ? 'must not be empty' : 'must be a string'
+    throw new ConfigError(`writeKey ${mistake}: the API key of your Customer.io HTTP source (got ${describeValue(writeKey)})`)
   }
   if (HEADER_BREAK.test(writeKey)) throw new ConfigError('writeKey must not contain CR, LF or NUL characters')
   const headers = checkHeaders(options.headers)
@@ -230,12 +231,16 @@ function readOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Setti
  */
 export function endpointFor(region: unknown, endpoint: string | undefined): string {
   if (region === undefined) return endpoint ?? DEFAULT_ENDPOINT
-  const other = region === 'eu' ? DEFAULT_ENDPOINT : region === 'us' ? REGION_ENDPOINTS.eu : undefined
-  // Compact on purpose: every edge bundle carries this (issue 9 allows it 150 B in all).
-  if (!other || (endpoint && batchUrl(endpoint).startsWith(`${other}/`))) {
-    throw new ConfigError(`region must be "us" or "eu" and match endpoint (got region ${String(region)}, endpoint ${endpoint})`)
+  // Any case: 'EU' from an environment variable means 'eu'.
+  const name = typeof region === 'string' ? region.toLowerCase() : region
+  if (name !== 'us' && name !== 'eu') throw new ConfigError(`region must be "us" or "eu" (got ${describeValue(region)})`)
+  const other = REGION_ENDPOINTS[name === 'eu' ? 'us' : 'eu']
+  if (endpoint && batchUrl(endpoint).startsWith(`${other}/`)) {
+    throw new ConfigError(
+      `endpoint ${endpoint} is the other region's host (region is ${JSON.stringify(name)}): drop endpoint, or fix region`,
+    )
   }
-  return endpoint ?? REGION_ENDPOINTS[region as Region]
+  return endpoint ?? REGION_ENDPOINTS[name]
 }
 
 /** `${endpoint}/v1/batch`, tolerating a trailing slash; only http(s) URLs. */
@@ -250,7 +255,11 @@ export function batchUrl(endpoint: string): string {
     throw new ConfigError(`endpoint must use https: (got ${url.protocol})`)
   }
   if (url.username || url.password) throw new ConfigError('endpoint must not carry credentials; use writeKey')
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}/v1/batch`
+  const base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  // The client adds /v1/batch: given in the endpoint too, every request would go to .../v1/v1/batch and fail 404.
+  const meant = /\/v1(\/batch)?$/.exec(base)
+  if (meant) throw new ConfigError(`endpoint must be the base URL, without ${meant[0]}: use ${base.slice(0, meant.index)}`)
+  return `${base}/v1/batch`
 }
 
 /** Whether plain http would carry the write key readably beyond this machine. */
@@ -264,7 +273,14 @@ export function isInsecureEndpoint(url: string): boolean {
 function integer(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback
   if (!Number.isInteger(value) || (value as number) < min) {
-    throw new ConfigError(`${name} must be an integer of at least ${min} (got ${String(value)})`)
+    // A string is most often an environment variable: say so, and how to convert it.
+    const got =
+      typeof value === 'string'
+        ? `${JSON.stringify(value)}, a string: convert it with Number()`
+        : typeof value === 'number'
+          ? value
+          : describeValue(value)
+    throw new ConfigError(`${name} must be an integer of at least ${min} (got ${got})`)
   }
   return value as number
 }

@@ -7,7 +7,13 @@ import type { TransportResult } from './transport.js'
 export type AttemptOutcome =
   | { action: 'delivered' }
   | { action: 'retry'; delay: number; detail: string }
-  | { action: 'fail'; reason: 'rejected' | 'retries_exhausted' | 'deadline'; detail: string }
+  | {
+      action: 'fail'
+      reason: 'rejected' | 'retries_exhausted' | 'deadline'
+      detail: string
+      /** With `retries_exhausted`: what one more retry would have waited (a rate limit still holds the client that long). */
+      delay?: number
+    }
 
 export interface RetrySettings {
   maxRetries: number
@@ -105,22 +111,25 @@ export function decideAttempt(
       if (permanent) return { action: 'fail', reason: 'rejected', detail: `${detail} (fetch refuses it: check endpoint)` }
     }
   }
-  if (attempt > settings.maxRetries) {
-    return { action: 'fail', reason: 'retries_exhausted', detail: `${detail} (after ${attempt} attempts)` }
-  }
   const backoff = withJitter(settings.backoff(attempt), random)
   const delay = Math.min(settings.maxRetryDelay, Math.max(backoff, retryAfter ?? 0))
+  if (attempt > settings.maxRetries) {
+    return { action: 'fail', reason: 'retries_exhausted', detail: `${detail} (after ${attempt} attempts)`, delay }
+  }
   return { action: 'retry', delay, detail }
 }
 
 /**
  * How long a failed attempt pauses the whole client, not just its own batch: a 429 always (by its
  * `Retry-After`, or else by the backoff), a 503 only when it names a `Retry-After`. 0 otherwise.
+ * A batch's last attempt pauses the client too: the server's limit holds whether or not that batch
+ * is retried (issue 22).
  */
 export function clientWidePause(result: TransportResult, outcome: AttemptOutcome): number {
-  if (outcome.action !== 'retry' || result.kind !== 'response') return 0
-  if (result.status === 429) return outcome.delay
-  if (result.status === 503 && parseRetryAfter(result.retryAfter, 0) !== undefined) return outcome.delay
+  const delay = outcome.action === 'delivered' ? 0 : (outcome.delay ?? 0)
+  if (delay === 0 || result.kind !== 'response') return 0
+  if (result.status === 429) return delay
+  if (result.status === 503 && parseRetryAfter(result.retryAfter, 0) !== undefined) return delay
   return 0
 }
 

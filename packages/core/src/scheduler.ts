@@ -12,7 +12,7 @@
 import { Batch, type QueuedMessage } from './batch.js'
 import { requestIsDue, takeCount } from './batch-policy.js'
 import { deadlineError } from './deliver.js'
-import { type AnalyticsError, DeliveryError, QueueFullError } from './errors.js'
+import { type AnalyticsError, DeliveryError } from './errors.js'
 import type { RateGate } from './rate-gate.js'
 import type { CancelTimer, TimerHost } from './types.js'
 
@@ -83,25 +83,21 @@ export class Scheduler {
     return this.queuedMessages + sending
   }
 
-  /** Why a message of `bytes` would be refused now, or undefined when it fits. */
-  refusal(bytes: number): QueueFullError | undefined {
-    const limits = this.#limits
-    if (this.queuedMessages >= limits.maxQueueSize) {
-      return new QueueFullError(`queue is full (maxQueueSize ${limits.maxQueueSize} messages); message dropped`)
-    }
-    if (this.queuedBytes + bytes > limits.maxQueueBytes) {
-      return new QueueFullError(`queue is full (maxQueueBytes ${limits.maxQueueBytes} bytes); message dropped`)
-    }
+  /** Whether a message of `bytes` would be refused now, and by which bound (the caller reports that). */
+  full(bytes: number): 'maxQueueSize' | 'maxQueueBytes' | undefined {
+    if (this.queuedMessages >= this.#limits.maxQueueSize) return 'maxQueueSize'
+    if (this.queuedBytes + bytes > this.#limits.maxQueueBytes) return 'maxQueueBytes'
     return undefined
   }
 
-  /** Queues a message that {@link refusal} let through. */
-  push(item: QueuedMessage): void {
+  /** Queues a message; the caller checked {@link full} first. */
+  add(item: QueuedMessage): void {
+    const limits = this.#limits
     this.#queue.push(item)
     this.queuedMessages++
     this.queuedBytes += item.bytes
     this.#addedSinceFlush = true
-    if (this.#inFlight.size < this.#limits.maxInFlight) this.#pump()
+    if (this.#inFlight.size < limits.maxInFlight) this.#pump()
     if (!this.#cancelTimer && this.queuedMessages > 0) this.#armTimer()
   }
 

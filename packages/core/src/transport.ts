@@ -31,4 +31,10 @@ export type TransportResult =
 
 export interface Transport {
   send(request: TransportRequest): Promise<TransportResult>
+  /**
+   * Largest request body, in bytes, that this transport delivers as one unit (all or nothing); the
+   * client cuts no larger batch, so one result always stands for every message of a batch. For a
+   * transport that must split a body, such as a Queue's. @default the API's 500,000
+   */
+  readonly maxBatchBytes?: number
 }

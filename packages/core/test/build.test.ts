@@ -90,11 +90,11 @@ describe('buildMessage: valid calls', () => {
 describe('buildMessage: invalid calls name the call and the field', () => {
   it.each([
     ['track', { userId: 'u' }, 'track: "event" is required', 'event'],
-    ['track', { userId: 'u', event: 42 }, 'track: "event" must be a string (got number)', 'event'],
+    ['track', { userId: 'u', event: 42 }, 'track: "event" must be a non-empty string (got number)', 'event'],
     ['track', { event: 'e' }, 'track: "userId", "anonymousId" or "groupId" is required', 'userId'],
-    ['track', { userId: '', event: 'e' }, 'track: "userId", "anonymousId" or "groupId" is required', 'userId'],
+    ['track', { userId: '', event: 'e' }, 'track: "userId" must not be empty', 'userId'],
     ['identify', {}, 'identify: "userId" or "anonymousId" is required', 'userId'],
-    ['identify', { userId: '' }, 'identify: "userId" or "anonymousId" is required', 'userId'],
+    ['identify', { userId: '' }, 'identify: "userId" must not be empty', 'userId'],
     ['identify', { userId: 42 }, 'identify: "userId" must be a string (got number)', 'userId'],
     ['identify', { userId: 'u', traits: [1] }, 'identify: "traits" must be a plain object (got array)', 'traits'],
     ['page', { userId: 'u', properties: 'x' }, 'page: "properties" must be a plain object (got "x")', 'properties'],
@@ -135,7 +135,7 @@ describe('buildMessage: invalid calls name the call and the field', () => {
       'integrations.Salesforce',
     ],
     ['track', { userId: 'u', event: 'e', context: [] }, 'track: "context" must be a plain object (got array)', 'context'],
-    ['track', { userId: 'u', event: 'e', messageId: '' }, 'track: "messageId" must be a non-empty string (got "")', 'messageId'],
+    ['track', { userId: 'u', event: 'e', messageId: '' }, 'track: "messageId" must not be empty', 'messageId'],
     ['track', { userId: 'u', event: 'e', messageId: 7 }, 'track: "messageId" must be a non-empty string (got number)', 'messageId'],
     [
       'track',

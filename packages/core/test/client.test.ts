@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { ClosedError, DeliveryError, MessageTooLargeError, QueueFullError, SerializationError, ValidationError } from '../src/errors.js'
-import type { MemoryTransport } from '../src/memory-transport.js'
+import { MemoryTransport } from '../src/memory-transport.js'
 import { GatedTransport, expectAllValid, makeClient, outcomes } from './helpers/client.js'
 
 describe('batching', () => {
@@ -29,16 +29,22 @@ describe('batching', () => {
     }
   })
 
-  it('packs by bytes: no request body exceeds maxBatchBytes, nothing is split or lost', async () => {
-    const { client, transport } = makeClient({ flushAt: 1000, maxBatchBytes: 500_000 })
+  it.each([
+    ['maxBatchBytes', { maxBatchBytes: 500_000 }, undefined, 500_000],
+    // A transport that delivers only smaller units whole (a Queue's sendBatch) lowers it.
+    ["the transport's maxBatchBytes", {}, 200_000, 200_000],
+    ['the lower of the two', { maxBatchBytes: 150_000 }, 200_000, 150_000],
+  ])('packs by bytes: no request body exceeds %s, nothing is split or lost', async (_name, options, transportLimit, limit) => {
+    const memory = new MemoryTransport()
+    if (transportLimit) Object.assign(memory, { maxBatchBytes: transportLimit })
+    const { client } = makeClient({ flushAt: 1000, ...options }, memory)
     const big = 'x'.repeat(30_000)
     const { callback, settled, results } = outcomes(40)
     for (let i = 0; i < 40; i++) client.track({ userId: `u${i}`, event: 'big', properties: { big } }, callback)
     await client.flush()
     await settled
-    const memory = transport as MemoryTransport
-    for (const request of memory.requests) expect(new TextEncoder().encode(request.raw).length).toBeLessThanOrEqual(500_000)
-    expect(memory.requests.length).toBeGreaterThanOrEqual(3)
+    for (const request of memory.requests) expect(new TextEncoder().encode(request.raw).length).toBeLessThanOrEqual(limit)
+    expect(memory.requests.length).toBeGreaterThanOrEqual(Math.ceil(1_200_000 / limit))
     expect(memory.messages).toHaveLength(40)
     expect(results.every((r) => r.error === undefined)).toBe(true)
     expectAllValid(memory)
@@ -131,16 +137,41 @@ describe('outcomes: every call gets exactly one', () => {
     expect(() => client.track({ userId: 'u' } as never)).toThrow(ValidationError)
   })
 
-  it('a full queue refuses the newest message with queue_full', async () => {
-    const { client } = makeClient({ flushAt: 100, maxQueueSize: 3 })
-    const { callback, settled, results } = outcomes(1)
-    for (let i = 0; i < 3; i++) client.track({ userId: 'u', event: `e${i}` })
-    client.track({ userId: 'u', event: 'overflow' }, callback)
-    await settled
-    expect(results[0]!.error).toBeInstanceOf(QueueFullError)
-    expect(results[0]!.message?.event).toBe('overflow')
-    await client.close()
-    expect(client.stats).toMatchObject({ delivered: 3, failed: 1, failedByReason: { queue_full: 1 } })
+  it.each([
+    ['maxQueueSize', { maxQueueSize: 3 }, /^queue is full \(maxQueueSize 3 messages\); message dropped$/],
+    ['maxQueueBytes', { maxQueueBytes: 600 }, /^queue is full \(maxQueueBytes 600 bytes\); message dropped$/],
+  ])(
+    'a full queue (%s) refuses the newest messages with queue_full, after the call returned, in call order',
+    async (_bound, limit, text) => {
+      const { client } = makeClient({ flushAt: 100, ...limit })
+      for (let i = 0; i < 3; i++) client.track({ userId: 'u', event: `e${i}` })
+      const failed: unknown[] = []
+      client.on('failed', ({ error, message }) => failed.push([error.reason, message]))
+      const order: string[] = []
+      for (let i = 0; i < 3; i++) {
+        client.track({ userId: 'u', event: `overflow${i}` }, (error) => {
+          expect(error?.message).toMatch(text)
+          order.push(`${i}: ${error?.reason}`)
+        })
+      }
+      order.push('returned')
+      await Promise.resolve()
+      expect(order).toEqual(['returned', '0: queue_full', '1: queue_full', '2: queue_full'])
+      // Refused without being kept (issue 22): the outcome carries no message.
+      expect(failed).toEqual(Array(3).fill(['queue_full', undefined]))
+      await client.close()
+      expect(client.stats).toMatchObject({ delivered: 3, failed: 3, failedByReason: { queue_full: 3 } })
+    },
+  )
+
+  it('a burst into a full queue reports every refusal once, with a QueueFullError naming the bound', async () => {
+    const { client } = makeClient({ flushAt: 100, maxQueueSize: 10 })
+    const errors: unknown[] = []
+    for (let i = 0; i < 1000; i++) client.track({ userId: 'u', event: `e${i}` }, (error) => error && errors.push(error))
+    await Promise.resolve()
+    expect(errors).toHaveLength(990)
+    expect(errors.every((error) => error instanceof QueueFullError && /maxQueueSize 10 messages/.test(error.message))).toBe(true)
+    expect(client.stats).toMatchObject({ queued: 10, failed: 990, failedByReason: { queue_full: 990 } })
   })
 
   it('a throwing callback does not stop the others', async () => {
@@ -236,6 +267,26 @@ describe('flush and close', () => {
     expect(Date.now() - started).toBeLessThan(2000)
     expect(results.map((r) => r.error?.reason)).toEqual(['deadline', 'deadline', 'deadline'])
     expect(client.pending).toBe(0)
+  })
+
+  it('drain() (the Node exit hook) delivers or cuts off what is pending like close(), but the client stays open', async () => {
+    const gated = new GatedTransport()
+    const { client } = makeClient({ flushAt: 1, maxInFlight: 1 }, gated)
+    const first = outcomes(2)
+    for (let i = 0; i < 2; i++) client.track({ userId: 'u', event: `e${i}` }, first.callback)
+    await client.drain({ timeout: 50 })
+    await first.settled
+    expect(first.results.map((r) => r.error?.reason)).toEqual(['deadline', 'deadline'])
+    expect(client.closed).toBe(false)
+    // Past that drain's deadline, new calls are sent as usual, not cut short.
+    const later = outcomes(1)
+    client.track({ userId: 'u', event: 'later' }, later.callback)
+    const flushed = client.flush()
+    gated.releaseAll()
+    await flushed
+    await later.settled
+    expect(later.results[0]!.error).toBeUndefined()
+    expect(gated.batchSizes).toEqual([1, 1])
   })
 })
 

@@ -1,20 +1,25 @@
 // `endpoint` is the base URL; the client appends /v1/batch. One that already ends in the API's
-// path would send to /v1/batch/v1/batch, which the API answers 404: warn at construction.
-import { describe, expect, it, vi } from 'vitest'
+// path would send every request to .../v1/v1/batch, which the API answers 404: a ConfigError at
+// construction naming the URL it should be (issue 20), not a warning followed by certain failure.
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../src/errors.js'
 import { makeClient } from './helpers/client.js'
 
 describe('endpoint', () => {
+  it.each(['https://cdp.customer.io', 'https://cdp.customer.io/', 'https://proxy.example.com/cio', 'https://proxy.example.com/v1x'])(
+    '%s is a base URL',
+    (endpoint) => {
+      expect(() => makeClient({ endpoint })).not.toThrow()
+    },
+  )
+
   it.each([
-    ['https://cdp.customer.io', false],
-    ['https://cdp.customer.io/', false],
-    ['https://proxy.example.com/cio', false],
-    ['https://cdp.customer.io/v1', true],
-    ['https://cdp.customer.io/v1/', true],
-    ['https://cdp.customer.io/v1/batch', true],
-    ['https://proxy.example.com/cio/v1/batch/', true],
-  ])('%s: warns %s', (endpoint, warns) => {
-    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() }
-    makeClient({ endpoint, logger })
-    expect(logger.warn.mock.calls.some((call) => /must be the base URL/.test(String(call[0])))).toBe(warns)
+    ['https://cdp.customer.io/v1', 'endpoint must be the base URL, without /v1: use https://cdp.customer.io'],
+    ['https://cdp.customer.io/v1/', 'endpoint must be the base URL, without /v1: use https://cdp.customer.io'],
+    ['https://cdp.customer.io/v1/batch', 'endpoint must be the base URL, without /v1/batch: use https://cdp.customer.io'],
+    ['https://proxy.example.com/cio/v1/batch/', 'endpoint must be the base URL, without /v1/batch: use https://proxy.example.com/cio'],
+  ])('%s is a ConfigError: %s', (endpoint, text) => {
+    expect(() => makeClient({ endpoint })).toThrow(ConfigError)
+    expect(() => makeClient({ endpoint })).toThrow(text)
   })
 })

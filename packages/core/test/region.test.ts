@@ -32,14 +32,25 @@ describe('region', () => {
   })
 
   it.each([
+    [{ region: 'EU' }, 'https://cdp-eu.customer.io/v1/batch'],
+    [{ region: 'Us', endpoint: 'https://cdp.customer.io' }, 'https://cdp.customer.io/v1/batch'],
+  ] as const)('any case: %j sends to %s (issue 20)', async (options, url) => {
+    expect((await requestOf(options as never)).url).toBe(url)
+  })
+
+  it.each([
     [
       { region: 'eu', endpoint: 'https://cdp.customer.io' },
-      /region must be "us" or "eu" and match endpoint \(got region eu, endpoint https:\/\/cdp.customer.io\)/,
+      'endpoint https://cdp.customer.io is the other region\'s host (region is "eu"): drop endpoint, or fix region',
     ],
-    [{ region: 'us', endpoint: 'https://cdp-eu.customer.io/' }, /\(got region us, endpoint https:\/\/cdp-eu.customer.io\/\)/],
-    [{ region: 'EU' }, /\(got region EU, endpoint undefined\)/],
-    [{ region: 'toString' }, /\(got region toString,/],
-    [{ region: 1 }, /\(got region 1,/],
+    [
+      { region: 'US', endpoint: 'https://cdp-eu.customer.io/' },
+      'endpoint https://cdp-eu.customer.io/ is the other region\'s host (region is "us"): drop endpoint, or fix region',
+    ],
+    // Never an endpoint nobody passed (issue 20).
+    [{ region: 'mars' }, /^region must be "us" or "eu" \(got "mars"\)$/],
+    [{ region: 'toString' }, /^region must be "us" or "eu" \(got "toString"\)$/],
+    [{ region: 1 }, /^region must be "us" or "eu" \(got number\)$/],
     [{ region: 'eu', endpoint: 'not a url' }, /endpoint must be an absolute URL/],
   ])('%j is a ConfigError', (options, text) => {
     expect(() => makeClient(options as never)).toThrow(ConfigError)

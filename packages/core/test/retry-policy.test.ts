@@ -149,5 +149,9 @@ describe('clientWidePause: which failures hold every request of the client', () 
     ['400', status(400), 0],
   ])('%s -> %i ms', (_name, result, pause) => {
     expect(clientWidePause(result, decideAttempt(result, 1, settings, NOW, 1))).toBe(pause)
+    // The same on a batch's last attempt (issue 22): the limit holds the client whether or not this batch retries.
+    const last = decideAttempt(result, 1, { ...settings, maxRetries: 0 }, NOW, 1)
+    expect(last.action).not.toBe('retry')
+    expect(clientWidePause(result, last)).toBe(pause)
   })
 })

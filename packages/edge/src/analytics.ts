@@ -73,6 +73,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
       // microtask later, in as few requests as the byte and count limits allow.
       flushOnCount: false,
       onEnqueue: () => hook.accepted?.(),
+      options: ['waitUntil'],
     })
     if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
       throw new TypeError('waitUntil must be a function, such as ctx.waitUntil.bind(ctx)')

@@ -9,6 +9,7 @@ export * from '@cdp-analytics/core'
 export {
   createQueueConsumer,
   createQueueTransport,
+  MAX_QUEUE_BATCH_BYTES,
   MAX_QUEUE_MESSAGE_BYTES,
   MAX_QUEUE_SEND_BYTES,
   MAX_QUEUE_SEND_COUNT,

@@ -81,6 +81,14 @@ export const MAX_QUEUE_SEND_BYTES = 240_000
 /** Most messages one `sendBatch` call carries. */
 export const MAX_QUEUE_SEND_COUNT = 100
 
+/**
+ * Largest batch body the producer takes from the client: its Queue messages (at most 3, since no
+ * message exceeds 32,000 bytes) then fit one `sendBatch` call with room to spare, so a batch
+ * reaches the Queue whole or not at all. Split over several calls, a failure of a later one made
+ * the client retry (and count as failed) messages an earlier one had already put in the Queue.
+ */
+export const MAX_QUEUE_BATCH_BYTES = 230_000
+
 /** `{"v":1,"batch":[` + `]}` around a Queue message's messages. */
 const QUEUED_ENVELOPE_BYTES = 18
 
@@ -110,8 +118,9 @@ class QueueSendTimeout extends Error {
  *
  * A call's callback (and the `delivered` event) then means **accepted by the Queue**, not by the
  * API: the consumer reports what the API refuses. A failed `sendBatch` is a retryable network
- * error, so the client retries it with its usual backoff (`maxRetries`); a batch larger than one
- * Queue message or one `sendBatch` is split across several. The client's `writeKey` is not used
+ * error, so the client retries it with its usual backoff (`maxRetries`). The client cuts batches of
+ * at most {@link MAX_QUEUE_BATCH_BYTES}, split over Queue messages of one `sendBatch` call, so each
+ * batch reaches the Queue whole or not at all. The client's `writeKey` is not used
  * (nothing is sent to the API from here): keep the secret in the consumer.
  */
 export function createQueueTransport(queue: QueueProducer, options: QueueTransportOptions = {}): Transport {
@@ -120,12 +129,15 @@ export function createQueueTransport(queue: QueueProducer, options: QueueTranspo
   }
   const sendOptions = options.delaySeconds === undefined ? undefined : { delaySeconds: options.delaySeconds }
   return {
+    maxBatchBytes: MAX_QUEUE_BATCH_BYTES,
     async send(request): Promise<TransportResult> {
       if (request.signal.aborted) return { kind: 'network-error', error: request.signal.reason, timedOut: false, aborted: true }
       try {
         const { batch } = JSON.parse(await bodyText(request.body, request.headers)) as { batch: Message[] }
         for (const sends of splitForQueue(batch)) {
-          await withTimeout(queue.sendBatch(sends, sendOptions), request.timeout)
+          // Bounded by the request timeout and by close()'s deadline (the signal): a slow or hung
+          // Queue must not hold close() past its timeout (issue 22).
+          await withinLimits(queue.sendBatch(sends, sendOptions), request.timeout, request.signal)
         }
         // 202: accepted by the Queue. Every 2xx counts as delivered for the client.
         return { kind: 'response', status: 202 }
@@ -171,12 +183,20 @@ export function splitForQueue(messages: readonly Message[]): QueueSendRequest<Qu
   return calls
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or a rejection once `ms` have passed (QueueSendTimeout) or `signal` aborts (its reason). */
+function withinLimits<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined
+  const cut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new QueueSendTimeout(ms)), ms)
+    onAbort = () => reject(signal.reason ?? new Error('aborted'))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
   })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  return Promise.race([promise, cut]).finally(() => {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort!)
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,7 +207,10 @@ export interface QueueRejection {
   /**
    * `rejected`: the API refused the request for its body (400, 413, other 4xx), acknowledged.
    * `malformed`: a Queue message or an entry in it that is no message of this SDK (or over
-   * 32,000 bytes), acknowledged without sending.
+   * 32,000 bytes), never sent. Reported once per Queue message, when it is acknowledged: a whole
+   * malformed Queue message at once; entries beside good messages once those are delivered or
+   * rejected, not on each redelivery (a Queue message that ends in the dead-letter queue takes
+   * them along, as it holds them).
    */
   reason: 'rejected' | 'malformed'
   /** HTTP status, for `rejected`. */
@@ -230,9 +253,16 @@ export type QueueHandler<Env = unknown> = (batch: QueueBatch, env: Env, ctx?: un
 /** One Queue message, read. */
 interface Unit {
   message: QueueMessage
-  /** Its messages' JSON joined by commas. */
+  /** Its messages that can be sent. */
+  messages: Message[]
+  /** Their JSON joined by commas. */
   joined: string
   bytes: number
+  /**
+   * Entries of it that are no message, reported once the Queue message is acknowledged: reported
+   * at once, they were reported again on every redelivery of the rest (issue 22).
+   */
+  malformed?: QueueRejection
 }
 
 /** A redelivery for a misconfigured key or endpoint waits the longest delay, then dead-letters. */
@@ -292,11 +322,18 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
 
     const units: Unit[] = []
     const reports: Promise<void>[] = []
+    /** Acknowledges a unit's Queue message: it is done, and so are the malformed entries it held. */
+    const ack = (unit: Unit) => {
+      unit.message.ack()
+      if (unit.malformed) reports.push(report(unit.malformed, env))
+    }
     for (const message of batch.messages) {
-      const { unit, bad } = readUnit(message)
-      if (bad) reports.push(report(bad, env))
-      if (unit) units.push(unit)
-      else message.ack()
+      const read = readUnit(message)
+      if ('message' in read) units.push(read)
+      else {
+        message.ack()
+        reports.push(report(read, env))
+      }
     }
 
     await Promise.all(
@@ -311,7 +348,7 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
         const attempt = Math.max(...group.map((unit) => unit.message.attempts))
         const outcome = decideAttempt(result, attempt, retry, Date.now(), Math.random())
         if (outcome.action === 'delivered') {
-          for (const unit of group) unit.message.ack()
+          for (const unit of group) ack(unit)
         } else if (outcome.action === 'retry') {
           for (const unit of group) unit.message.retry({ delaySeconds: seconds(outcome.delay) })
         } else {
@@ -324,8 +361,8 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
             for (const unit of group) unit.message.retry({ delaySeconds: seconds(retry.maxRetryDelay) })
             return
           }
-          for (const unit of group) unit.message.ack()
-          const messages = group.flatMap((unit) => (unit.message.body as QueuedBatch).batch)
+          for (const unit of group) ack(unit)
+          const messages = group.flatMap((unit) => unit.messages)
           await report({ reason: 'rejected', status, detail, messages }, env)
         }
       }),
@@ -334,11 +371,11 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
   }
 }
 
-/** A Queue message as a unit to send, and whatever in it cannot be sent. */
-function readUnit(message: QueueMessage): { unit?: Unit; bad?: QueueRejection } {
+/** A Queue message as a unit to send (with whatever in it cannot be sent), or the rejection of all of it. */
+function readUnit(message: QueueMessage): Unit | QueueRejection {
   const body = message.body as Partial<QueuedBatch> | undefined
   if (typeof body !== 'object' || body === null || body.v !== 1 || !Array.isArray(body.batch)) {
-    return { bad: { reason: 'malformed', detail: 'not a Queue message of createQueueTransport', messages: [body] } }
+    return { reason: 'malformed', detail: 'not a Queue message of createQueueTransport', messages: [body] }
   }
   const good: Message[] = []
   const jsons: string[] = []
@@ -355,12 +392,11 @@ function readUnit(message: QueueMessage): { unit?: Unit; bad?: QueueRejection } 
     jsons.push(json)
     bytes += size
   }
-  const bad: QueueRejection | undefined = wrong.length
-    ? { reason: 'malformed', detail: `not a message, or over ${MAX_MESSAGE_BYTES} bytes`, messages: wrong }
-    : undefined
-  if (good.length === 0) return { bad }
-  if (wrong.length > 0) (message.body as QueuedBatch).batch = good // onRejected of the request sees only what was sent
-  return { unit: { message, joined: jsons.join(','), bytes: bytes + jsons.length - 1 }, bad }
+  const malformed: QueueRejection = { reason: 'malformed', detail: `not a message, or over ${MAX_MESSAGE_BYTES} bytes`, messages: wrong }
+  if (good.length === 0) return malformed
+  const unit: Unit = { message, messages: good, joined: jsons.join(','), bytes: bytes + jsons.length - 1 }
+  if (wrong.length > 0) unit.malformed = malformed
+  return unit
 }
 
 /** Whole Queue messages into API requests of at most MAX_BATCH_BYTES. */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   createQueueConsumer,
+  MAX_QUEUE_BATCH_BYTES,
   MAX_QUEUE_MESSAGE_BYTES,
   MAX_QUEUE_SEND_BYTES,
   MAX_QUEUE_SEND_COUNT,
@@ -38,6 +39,25 @@ describe('splitForQueue', () => {
       expect(split.flat().flatMap((request) => request.body.batch)).toEqual(messages)
     })
   }
+})
+
+describe('a batch the client cuts for the Queue transport', () => {
+  // The client cuts batches of at most MAX_QUEUE_BATCH_BYTES for it: each must be one sendBatch
+  // call, so that the Queue takes a batch whole or not at all.
+  it.each([0, 600, 4000, 31_000, 31_900])('with messages of ~%i bytes is one sendBatch call', (pad) => {
+    const messages: Message[] = []
+    let bodyBytes = '{"batch":[],"sentAt":"2026-12-06T00:00:00.000Z"}'.length
+    for (;;) {
+      const next = message(messages.length, pad)
+      const bytes = JSON.stringify(next).length + (messages.length > 0 ? 1 : 0)
+      if (bodyBytes + bytes > MAX_QUEUE_BATCH_BYTES) break
+      messages.push(next)
+      bodyBytes += bytes
+    }
+    const split = splitForQueue(messages)
+    expect(split).toHaveLength(1)
+    expect(split[0]!.flatMap((request) => request.body.batch)).toEqual(messages)
+  })
 })
 
 /** A transport that records each body and answers `result`. */
@@ -142,6 +162,40 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
       ['malformed', 2],
     ])
     expect((JSON.parse(bodies[0]!) as { batch: Message[] }).batch.map((m) => m.messageId)).toEqual(['m1'])
+  })
+
+  it('reports malformed entries beside good ones once, when the Queue message is acknowledged, not on each redelivery (issue 22)', async () => {
+    const reported: QueueRejection[] = []
+    const answers: TransportResult[] = [
+      { kind: 'response', status: 503 },
+      { kind: 'response', status: 503 },
+      { kind: 'response', status: 200 },
+    ]
+    const sent: string[] = []
+    const handler = createQueueConsumer({
+      writeKey: 'a-write-key-for-tests',
+      transport: {
+        send: async (request) => {
+          sent.push(request.body as string)
+          return answers.shift()!
+        },
+      },
+      onRejected: (rejection) => void reported.push(rejection),
+    })
+    // The Queue redelivers the same body each time, as a real Queue does.
+    const body = { v: 1, batch: [message(1), { no: 'id' }, message(2)] }
+    const actions: (string | undefined)[] = []
+    for (let attempts = 1; attempts <= 3; attempts++) {
+      const delivery = queueMessage(structuredClone(body), attempts)
+      await handler({ queue: 'q', messages: [delivery.msg] }, {})
+      actions.push(delivery.done.action)
+      expect(reported).toHaveLength(attempts === 3 ? 1 : 0)
+    }
+    expect(actions).toEqual(['retry', 'retry', 'ack'])
+    expect(reported[0]).toMatchObject({ reason: 'malformed', messages: [{ no: 'id' }] })
+    expect(sent.map((text) => (JSON.parse(text) as { batch: Message[] }).batch.map((m) => m.messageId))).toEqual(
+      Array(3).fill(['m1', 'm2']),
+    )
   })
 
   it('without a write key in env sends nothing and leaves every message to the Queue', async () => {

@@ -120,6 +120,17 @@ describe('Queues: producer and consumer in workerd', { timeout: 60_000 }, () => 
     expect(collector.requests.every((r) => r.valid && r.status === 200 && r.bytes <= 500_000)).toBe(true)
   })
 
+  it('a sendBatch failing in the middle of a large track burst: every message reaches the Queue once, every callback says so', async () => {
+    // 300 messages of ~4 KB (1.2 MB): several batches, each one sendBatch call. Before, a batch was
+    // split over calls, and a failed later call re-sent (and, out of retries, failed) the messages
+    // an earlier call had already put in the Queue.
+    const response = await invoke('/outcomes?run=mid-fail&n=300&pad=4000&inFlight=1&failCall=2')
+    expect(JSON.parse(response.text)).toEqual(Array(300).fill(null))
+    await waitForRun('mid-fail', 300)
+    expect(ofRun('mid-fail')).toHaveLength(300)
+    expect(collector.duplicateMessageIds().size).toBe(0)
+  })
+
   it('an API failing for a while (503, 429 with Retry-After, resets): everything arrives once per messageId', async () => {
     collector.enqueueResponses({ status: 503 }, { status: 503 }, { status: 429, retryAfter: 2 }, { action: 'reset' }, { action: 'reset' })
     await invokeMany(40, (i) => `/?run=faults&n=2&i=${i}`, 40)
@@ -132,6 +143,29 @@ describe('Queues: producer and consumer in workerd', { timeout: 60_000 }, () => 
     const limited = requests[2]!
     const next = requests.find((r) => r.receivedAt > limited.receivedAt && idsOf(r).includes(idsOf(limited)[0]!))!
     expect(next.receivedAt - limited.receivedAt).toBeGreaterThanOrEqual(1900)
+  })
+
+  it('a Queue message with a malformed entry beside good ones, redelivered twice: the entry is reported once (issue 22)', async () => {
+    collector.enqueueResponses({ status: 503 }, { status: 503 })
+    const run = 'malformed-once'
+    const good = (i: number) => ({
+      type: 'track',
+      messageId: `${run}-${i}`,
+      userId: 'u',
+      event: 'raw',
+      properties: { run },
+      timestamp: new Date().toISOString(),
+    })
+    const response = await mf.dispatchFetch('http://producer/raw', {
+      method: 'POST',
+      body: JSON.stringify({ v: 1, batch: [good(1), { marker: run }, good(2)] }),
+    })
+    expect(response.status).toBe(200)
+    await response.text()
+    await waitForRun(run, 2)
+    expect(collector.requests.map((r) => r.status)).toEqual([503, 503, 200])
+    const reported = (await rejections()).filter((r) => (r.messages as { marker?: string }[]).some((m) => m?.marker === run))
+    expect(reported).toEqual([expect.objectContaining({ reason: 'malformed', messages: [{ marker: run }] })])
   })
 
   // What happens to a request the API refuses: for its body (acked, reported, never retried), or
@@ -198,6 +232,23 @@ describe('Queues: an outage longer than max_retries', { timeout: 60_000 }, () =>
       collector.setDefaultResponse(undefined)
     }
   })
+})
+
+describe('Queues: close({ timeout }) keeps its deadline with a slow or hung Queue (issue 22)', { timeout: 60_000 }, () => {
+  // Before the fix, each sendBatch was bounded only by the 10 s request timeout: close({ timeout: 200 })
+  // took ~4 s with a 3 s Queue and ~10 s with a hung one.
+  it.each(['3000', 'hang'])(
+    'sendBatch taking %s ms: close() returns near its 200 ms deadline, each event failed `deadline`',
+    async (slow) => {
+      const started = Date.now()
+      const response = await invoke(`/close?run=slow-${slow}&n=3&slow=${slow}&timeout=200`)
+      const elapsed = Date.now() - started
+      expect(JSON.parse(response.text)).toEqual(
+        Array(3).fill('deadline: not delivered before the close() deadline (aborted by close() deadline)'),
+      )
+      expect(elapsed).toBeLessThan(2500) // over 10x the deadline; the Queue alone would take 3,000 ms or forever
+    },
+  )
 })
 
 describe('Queues: producer-side failures reach the callback', { timeout: 60_000 }, () => {

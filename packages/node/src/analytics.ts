@@ -43,7 +43,13 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
     // The options are checked (ConfigError) before any file is touched; the directory is taken
     // and replayed once the client exists to queue what it holds.
     const spool = options.spool === undefined ? undefined : new Spool(options.spool)
-    super(options, { transport: createFetchTransport(), library: LIBRARY, timers: unrefTimers, store: spool })
+    super(options, {
+      transport: createFetchTransport(),
+      library: LIBRARY,
+      timers: unrefTimers,
+      store: spool,
+      options: ['flushOnExit', 'spool'],
+    })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined
     transport?.[SIZE_TRANSPORT]?.(this.settings.maxInFlight)
@@ -61,11 +67,14 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
   }
 
   /**
-   * As in the core. With a spool, it also waits for what an earlier process left (the messages
-   * queued at start, and any the queue could not hold yet) to have an outcome.
+   * As in the core; in Node the process also stays alive until it settles, retry waits included.
+   * With a spool, it also waits for what an earlier process left (the messages queued at start,
+   * and any the queue could not hold yet) to have an outcome.
    */
   override flush(): Promise<void> {
-    return this.#spool ? this.#flushWithReplay(this.#spool) : super.flush()
+    const flushing = this.#spool ? this.#flushWithReplay(this.#spool) : super.flush()
+    keepAliveUntil(flushing)
+    return flushing
   }
 
   async #flushWithReplay(spool: Spool): Promise<void> {
@@ -77,16 +86,27 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
   }
 
   /**
-   * As in the core; in Node it also keeps the process alive until the drain ends. With a spool,
-   * the files are then written out and closed; what still has no outcome (failed with `deadline`)
+   * As in the core; in Node the process also stays alive until the drain ends. With a spool, the
+   * files are then written out and closed; what still has no outcome (failed with `deadline`)
    * stays in the spool for the next start.
    */
   override close(options?: CloseOptions): Promise<void> {
-    if (this.#closing) return this.#closing
     const spool = this.#spool
-    this.#closing = spool ? super.close(options).then(() => spool.close()) : super.close(options)
+    if (!spool) {
+      const closing = super.close(options)
+      keepAliveUntil(closing)
+      return closing
+    }
+    this.#closing ??= super.close(options).then(() => spool.close())
     keepAliveUntil(this.#closing)
     return this.#closing
+  }
+
+  /** As in the core; in Node the process also stays alive until it settles. */
+  override drain(options?: CloseOptions): Promise<void> {
+    const draining = super.drain(options)
+    keepAliveUntil(draining)
+    return draining
   }
 
   /** @internal Called on process 'exit' when messages could not be delivered. */

@@ -1,14 +1,17 @@
 /**
  * Delivery for scripts that forget close(): when the event loop empties ('beforeExit'), every
- * live client with pending messages is closed, which keeps the process alive just long enough
- * to deliver (bounded by closeTimeout). Clients are held weakly so a dropped client can be
- * collected.
+ * live client with pending messages is drained, which keeps the process alive just long enough
+ * to deliver (bounded by closeTimeout). Drained, not closed: the program may be waiting on one of
+ * those messages (a callback wrapped in a promise) and go on using the client once it settles;
+ * when nothing goes on, the loop empties again with nothing pending and the process exits. (An
+ * awaited flush() or close() holds the loop itself, so this never runs under it.) Clients are
+ * held weakly so a dropped client can be collected.
  */
 
 interface ExitAware {
   readonly pending: number
   readonly closed: boolean
-  close(): Promise<void>
+  drain(): Promise<void>
   warnUndelivered(): void
 }
 
@@ -19,7 +22,7 @@ export function registerForExit(client: ExitAware): void {
   clients.add(new WeakRef(client))
   if (installed) return
   installed = true
-  process.on('beforeExit', closePending)
+  process.on('beforeExit', drainPending)
   // process.exit() skips beforeExit and allows no async work: at least say what is lost.
   process.on('exit', warnPending)
 }
@@ -34,9 +37,9 @@ function liveClients(): ExitAware[] {
   return live
 }
 
-function closePending(): void {
+function drainPending(): void {
   for (const client of liveClients()) {
-    if (client.pending > 0) void client.close()
+    if (client.pending > 0) void client.drain()
   }
 }
 

@@ -17,8 +17,9 @@ export interface HttpTransportOptions {
    */
   agent?: Agent
   /**
-   * Sockets the default Agents keep open per origin. A client raises it to its `maxInFlight` when
-   * it is given this transport, so requests never wait for a socket. @default 4
+   * Sockets the default Agents keep open per origin. Each client given this transport adds its
+   * `maxInFlight` (clients sharing it add up), and the Agents get that many when it is more, so a
+   * request never waits for a socket while its timeout runs. @default 4
    */
   maxSockets?: number
 }
@@ -36,6 +37,8 @@ export interface HttpTransport extends Transport {
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   let maxSockets = options.maxSockets ?? 4
+  /** The `maxInFlight` of every client using this transport, added up. */
+  let inFlight = 0
   const agents: { http?: HttpAgent; https?: HttpsAgent } = {}
   const agentFor = (protocol: string): Agent => {
     if (options.agent) return options.agent
@@ -55,7 +58,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   return {
     send: (request) => send(request, agentFor, optionsFor),
     [SIZE_TRANSPORT](maxInFlight: number) {
-      maxSockets = Math.max(maxSockets, maxInFlight)
+      inFlight += maxInFlight
+      maxSockets = Math.max(maxSockets, inFlight)
       for (const agent of [agents.http, agents.https]) if (agent) agent.maxSockets = maxSockets
     },
   }

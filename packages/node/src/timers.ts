@@ -7,8 +7,17 @@ export const unrefTimers: TimerHost = (callback, ms) => {
   return () => clearTimeout(timer)
 }
 
-/** Holds the process open while `promise` is pending (used while close() drains). */
+/** Promises already holding the process open: concurrent flush() calls often share one. */
+const held = new WeakSet<Promise<unknown>>()
+
+/**
+ * Holds the process open while `promise` is pending. The client's own timers are unref'd, so a
+ * program awaiting flush() or close() while a retry or a rate-limit pause waits would otherwise
+ * see its event loop empty under it (issue 22): Node would exit, or run the exit hook.
+ */
 export function keepAliveUntil(promise: Promise<unknown>): void {
+  if (held.has(promise)) return
+  held.add(promise)
   const handle = setInterval(() => undefined, 2 ** 30)
   void promise.finally(() => clearInterval(handle))
 }

@@ -124,13 +124,15 @@ describe('cdp-analytics send', () => {
   it.each([
     ['CDP_REGION=eu with a proxy endpoint: sent as given', [], { CDP_REGION: 'eu' }, 0, /^delivered track /],
     ['--region us wins over CDP_REGION', ['--region', 'us'], { CDP_REGION: 'EU' }, 0, /^delivered track /],
-    ['CDP_REGION=EU', [], { CDP_REGION: 'EU' }, 2, /region must be "us" or "eu".*got region EU/],
+    // Any case (issue 20): an environment variable says EU as often as eu.
+    ['CDP_REGION=EU', [], { CDP_REGION: 'EU' }, 0, /^delivered track /],
+    ['CDP_REGION=mars', [], { CDP_REGION: 'mars' }, 2, /^cdp-analytics: region must be "us" or "eu" \(got "mars"\)$/m],
     [
       '--region eu with the US endpoint',
       ['--region', 'eu', '--endpoint', 'https://cdp.customer.io'],
       {},
       2,
-      /got region eu, endpoint https:\/\/cdp.customer.io/,
+      /endpoint https:\/\/cdp.customer.io is the other region's host \(region is "eu"\)/,
     ],
   ])('region: %s', async (_name, flags, env, code, output) => {
     const local = await collector()
@@ -329,7 +331,7 @@ describe('cdp-analytics import', () => {
     const times = local.requests.map((r) => r.receivedAt)
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1500)
     expect(result.ms).toBeGreaterThanOrEqual(1950)
-    expect(result.ms).toBeLessThan(8000) // not throttled far below the rate (slack for a loaded machine)
+    expect(result.ms).toBeLessThan(10_000) // not throttled far below the rate: 5x its 2 s (a loaded machine)
   })
 
   it.skipIf(!existsSync('/usr/bin/script'))(

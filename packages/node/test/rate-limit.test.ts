@@ -43,6 +43,25 @@ describe('a rate limit pauses the whole client', () => {
     }
   })
 
+  it("a 429 on a batch's last attempt (maxRetries: 0) holds the client too (issue 22)", async () => {
+    const local = await collector()
+    local.enqueueResponses({ status: 429, retryAfter: 1 })
+    const analytics = client(local.url, { flushAt: 1, maxRetries: 0 })
+    const { callback, settled, results } = outcomes(4)
+    // Called once the first batch has failed for good: the rate limit must still hold them.
+    analytics.track({ userId: 'u', event: 'limited' }, (error, message) => {
+      callback(error, message)
+      for (let i = 0; i < 3; i++) analytics.track({ userId: 'u', event: `later-${i}` }, callback)
+    })
+    await settled
+    await analytics.flush()
+    expect(results.map((r) => r.error?.reason)).toEqual(['retries_exhausted', undefined, undefined, undefined])
+    const [limited, ...later] = local.requests
+    expect(limited!.status).toBe(429)
+    expect(later.every((request) => request.status === 200)).toBe(true)
+    expect(Math.min(...later.map((r) => r.receivedAt)) - limited!.receivedAt).toBeGreaterThanOrEqual(1000 - 30) // timer granularity
+  })
+
   it('close({ timeout }) keeps its deadline during a long pause', async () => {
     const local = await collector()
     local.enqueueResponses({ status: 429, retryAfter: 30 })

@@ -96,7 +96,7 @@ describe('closeOnSignals with beforeClose', () => {
     expect(result.stderr).toBe('')
     expect({ code: result.code, signal: result.signal }).toEqual({ code: null, signal: 'SIGTERM' })
     expect(took).toBeGreaterThanOrEqual(200) // beforeCloseTimeout was waited for
-    expect(took).toBeLessThan(4000) // and no longer: the process did not hang
+    expect(took).toBeLessThan(15_000) // and no longer: the process did not hang (it would, for ever)
     // The event of the request finished while the hook was waited for (300 ms > 200 ms) is lost;
     // what was queued at the signal is delivered.
     expect(local.messages.map((m) => m.event)).toContain('before the signal')
@@ -114,7 +114,7 @@ describe('serverless (Lambda-style handler)', () => {
     // Each invocation found its own events at the collector when its flush() settled.
     expect(result.stdout).toBe('invocation 1: 2 delivered\ninvocation 2: 4 delivered\n')
     expect(local.messages.map((m) => m.event)).toEqual(['order 1', 'receipt 1', 'order 2', 'receipt 2'])
-    // The default flushInterval is 5 s: exiting well before shows no timer held the event loop.
-    expect(Date.now() - started).toBeLessThan(4000)
+    // The handler's flushInterval is 60 s: exiting well before shows no timer held the event loop.
+    expect(Date.now() - started).toBeLessThan(15_000)
   })
 })

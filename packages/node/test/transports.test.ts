@@ -43,4 +43,19 @@ describe('createHttpTransport', () => {
     expect(local.connections).toBe(expected)
     expect(local.messages).toHaveLength(12)
   })
+
+  it('shared by two clients, opens sockets for both: their maxInFlight add up (issue 22)', async () => {
+    const local = await collector()
+    // Nothing is answered: a request waiting for a socket in the Agent never reaches the collector.
+    local.setDefaultResponse({ action: 'hang' })
+    const transport = createHttpTransport()
+    const clients = [
+      client(local.url, { transport, flushAt: 1, maxInFlight: 4 }),
+      client(local.url, { transport, flushAt: 1, maxInFlight: 3 }),
+    ]
+    for (const analytics of clients) for (let i = 0; i < 8; i++) analytics.track({ userId: 'u', event: `e${i}` })
+    // Before: the Agent had max(4, 3) sockets, so 3 of the 7 requests in flight waited for one while their timeouts ran.
+    await local.waitForRequests(7, { timeoutMs: 20_000 })
+    expect(local.connections).toBe(7)
+  })
 })

@@ -17,6 +17,7 @@
 import type { AnalyticsCore } from '../client.js'
 import { ValidationError } from '../errors.js'
 import { isPlainObject } from '../merge.js'
+import { callbackMistake } from '../messages/build.js'
 import { mustBe } from '../messages/describe.js'
 import { isNonEmptyString as nonEmpty } from '../messages/schemas.js'
 import { isObjectTypeId, OBJECT_TYPE_ID } from '../messages/typed-fields.js'
@@ -156,6 +157,9 @@ function defineHelper<P>(name: string, rules: () => readonly Check[], toTrack: (
   let checks: readonly Check[] | undefined
   return (target: SemanticTarget, params: P, callback?: Outcome): void => {
     checks ??= rules()
+    if (typeof callback !== 'function' && callback !== undefined) {
+      return send(name, target, callbackMistake(name, params, callback, 'third'), undefined)
+    }
     const broken = firstBroken(name, params, checks)
     send(name, target, broken ?? toTrack(params), callback)
   }

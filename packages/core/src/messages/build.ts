@@ -73,24 +73,19 @@ function buildContext(own: Record<string, unknown> | undefined, settings: BuildS
 /** The identity rules of pipelines-api.md §9–§10, which valibot's per-key schemas cannot express. */
 function checkIdentity(type: MessageType, input: Record<string, unknown>): ValidationError | undefined {
   const { userId, anonymousId } = input
-  switch (type) {
-    case 'alias':
-      if (!nonEmpty(input.previousId)) return invalid(type, 'previousId', '"previousId" must not be empty')
-      if (!nonEmpty(userId)) return invalid(type, 'userId', '"userId" must not be empty')
-      return undefined
-    case 'track':
-      if (nonEmpty(userId) || nonEmpty(anonymousId) || nonEmpty(input.groupId)) return undefined
-      return invalid(type, 'userId', '"userId", "anonymousId" or "groupId" is required')
-    case 'identify':
-      // An empty userId is allowed when traits.email identifies the person (§9, identify).
-      if (userId === '' && typeof (input.traits as Record<string, unknown> | undefined)?.email === 'string') return undefined
-      break
-    case 'group':
-      if (!nonEmpty(input.groupId)) return invalid(type, 'groupId', '"groupId" must not be empty')
-      break
+  if (type === 'alias') return undefined // previousId and userId are required by its schema
+  if (userId === '') {
+    // An empty userId is allowed when traits.email identifies the person (§9, identify); given
+    // empty anywhere else it is a mistake, however well anonymousId identifies the call.
+    if (type === 'identify' && typeof (input.traits as Record<string, unknown> | undefined)?.email === 'string') return undefined
+    return invalid(type, 'userId', '"userId" must not be empty')
   }
-  if (nonEmpty(userId) || nonEmpty(anonymousId)) return undefined
-  return invalid(type, 'userId', '"userId" or "anonymousId" is required')
+  if (nonEmpty(userId) || nonEmpty(anonymousId) || (type === 'track' && nonEmpty(input.groupId))) return undefined
+  return invalid(
+    type,
+    'userId',
+    type === 'track' ? '"userId", "anonymousId" or "groupId" is required' : '"userId" or "anonymousId" is required',
+  )
 }
 
 function issueToError(type: MessageType, issue: v.BaseIssue<unknown> | undefined): ValidationError {
@@ -101,7 +96,19 @@ function issueToError(type: MessageType, issue: v.BaseIssue<unknown> | undefined
   if (issue.input === undefined && issue.kind === 'schema' && field !== '') {
     return invalid(type, field, `"${field}" is required`)
   }
+  if (issue.input === '') return invalid(type, field, `"${field}" must not be empty`)
   return invalid(type, field, mustBe(field, issue.message, issue.input))
+}
+
+/**
+ * A call whose callback argument is no function, as in Segment's older `track('Signed Up', { plan })`:
+ * the call's own `invalid` outcome naming each mistake (the input too, when it is no object), instead
+ * of a TypeError from calling it later that hides the real one (issue 20). `position`: which argument.
+ */
+export function callbackMistake(call: string, params: unknown, callback: unknown, position = 'second'): ValidationError {
+  const wrong = `the ${position} argument must be a callback function (got ${describeValue(callback)})`
+  const text = isPlainObject(params) ? wrong : `expected an object of fields (got ${describeValue(params)}), and ${wrong}`
+  return new ValidationError(`${call}: ${text}`, call, '')
 }
 
 /** The call's error: `track: <text>`, with the offending field. */

@@ -10,16 +10,19 @@ import { isPlainObject, UNSAFE_KEYS } from '../merge.js'
 import { isTimestampInput } from '../timestamp.js'
 import type { MessageType } from '../types.js'
 
-const text = v.custom<string>((value) => typeof value === 'string', 'a string')
-const object = v.custom<Record<string, unknown>>(isPlainObject, 'a plain object')
-const optionalText = v.optional(text)
-const optionalObject = v.optional(object)
-
 /** A string with at least one character. */
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== ''
 
+const text = v.custom<string>((value) => typeof value === 'string', 'a string')
+/** A name or id the API needs to mean something: an empty one is refused, as the Go library does (issue 20). */
+const name = v.custom<string>(isNonEmptyString, 'a non-empty string')
+const object = v.custom<Record<string, unknown>>(isPlainObject, 'a plain object')
+const optionalText = v.optional(text)
+const optionalName = v.optional(name)
+const optionalObject = v.optional(object)
+
 const common = {
-  messageId: v.optional(v.custom<string>(isNonEmptyString, 'a non-empty string')),
+  messageId: optionalName,
   timestamp: v.optional(v.custom<Date | string>(isTimestampInput, 'a valid Date or an RFC 3339 string with a zone')),
   context: optionalObject,
   // Any non-null object, as before; typed-fields.ts checks each value (as merged) is a boolean.
@@ -32,11 +35,11 @@ const person = { userId: optionalText, anonymousId: optionalText }
 
 export const schemas = {
   identify: v.looseObject({ ...common, ...person, traits: optionalObject }),
-  track: v.looseObject({ ...common, ...person, groupId: optionalText, event: text, properties: optionalObject }),
-  page: v.looseObject({ ...common, ...person, name: optionalText, category: optionalText, properties: optionalObject }),
-  screen: v.looseObject({ ...common, ...person, name: optionalText, category: optionalText, properties: optionalObject }),
-  group: v.looseObject({ ...common, ...person, groupId: text, objectTypeId: optionalText, traits: optionalObject }),
-  alias: v.looseObject({ ...common, previousId: text, userId: text }),
+  track: v.looseObject({ ...common, ...person, groupId: optionalName, event: name, properties: optionalObject }),
+  page: v.looseObject({ ...common, ...person, name: optionalName, category: optionalText, properties: optionalObject }),
+  screen: v.looseObject({ ...common, ...person, name: optionalName, category: optionalText, properties: optionalObject }),
+  group: v.looseObject({ ...common, ...person, groupId: name, objectTypeId: optionalText, traits: optionalObject }),
+  alias: v.looseObject({ ...common, previousId: name, userId: name }),
 } satisfies Record<MessageType, v.GenericSchema>
 
 /** An entry of the schemas above: `v.custom(check)`, or `v.optional` of one. */

@@ -12,8 +12,11 @@ export const MATRIX = {
   backoff: 20,
   /** Cap on any wait, Retry-After included, ms. */
   maxRetryDelay: 400,
-  /** The deadline given to close() in the close rows, ms. */
-  closeTimeout: 250,
+  /**
+   * The deadline given to close() in the close rows, ms: long enough that a delivered or rejected
+   * row's one request ends well within it on a loaded machine; those rows retry every 1-2 s.
+   */
+  closeTimeout: 1000,
 } as const
 
 export type Fault =

@@ -149,8 +149,12 @@ function expectOutcomes(
 }
 
 /** No attempt outlives the per-request timeout, not even one whose body never finishes. */
+/**
+ * No attempt outlived the per-request timeout by much: a hung one would last until the collector
+ * closes. 5x, so a loaded machine's late timers cannot fail it (issue 20).
+ */
 function expectAttemptsWithinTimeout(run: Recorded, timeout: number): void {
-  for (const request of run.requests) expect(request.durationMs).toBeLessThan(timeout + 200)
+  for (const request of run.requests) expect(request.durationMs).toBeLessThan(5 * timeout)
 }
 
 /** The whole matrix over one transport. */
@@ -221,13 +225,14 @@ export function describeFaultMatrix(name: string, make: () => Transport, options
   describe(`${name}: fault matrix: close({ timeout }) keeps its deadline and reports what is left`, () => {
     it.each(FAULT_CASES.map((row) => [row.name, row] as const))('%s', async (_name, row: FaultCase) => {
       const { local, endpoint } = await faultyEndpoint(row)
-      // Generous retries and timeout, honoured Retry-After: only the close deadline can end these runs early.
-      const run = matrixClient(endpoint, { maxRetries: 10, retryBackoff: () => 100, timeout: 5000, maxRetryDelay: 5000 })
+      // Generous retries (10, 1-2 s apart) and timeout, honoured Retry-After: without the deadline these
+      // runs would last 10 s and more, so 5x the deadline tells a kept deadline on a loaded machine.
+      const run = matrixClient(endpoint, { maxRetries: 10, retryBackoff: () => 2000, timeout: 5000, maxRetryDelay: 5000 })
       const callbacks = sendAll(run)
       const begun = Date.now()
       await run.analytics.close({ timeout: MATRIX.closeTimeout })
       const took = Date.now() - begun
-      expect(took).toBeLessThan(MATRIX.closeTimeout + 250)
+      expect(took).toBeLessThan(5 * MATRIX.closeTimeout)
       await callbacks
       const expected = outcomeUnderClose(row)
       const ids = expectOutcomes(run, local, expected, expected === 'deadline' ? /close\(\) deadline/ : row.says, { lastAttemptCut: true })

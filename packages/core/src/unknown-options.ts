@@ -1,0 +1,86 @@
+/**
+ * Options nobody reads: a misspelt one (`flushat`, `flush_interval`) is ignored silently, and the
+ * client runs with the default the user meant to change (issue 20). Each is warned about once per
+ * process, naming the nearest known option.
+ */
+import type { AnalyticsOptions } from './options.js'
+
+/** Every option of the core client; adapters add their own (`flushOnExit`, `waitUntil`). */
+export const OPTION_NAMES = [
+  'writeKey',
+  'region',
+  'endpoint',
+  'flushAt',
+  'maxBatchSize',
+  'flushInterval',
+  'maxRetries',
+  'timeout',
+  'maxQueueSize',
+  'maxQueueBytes',
+  'maxBatchBytes',
+  'maxInFlight',
+  'maxRetryDelay',
+  'retryBackoff',
+  'closeTimeout',
+  'defaultContext',
+  'integrations',
+  'headers',
+  'logger',
+  'verbose',
+  'strict',
+  'strictMode',
+  'disable',
+  'compress',
+  'plan',
+  'undeclaredEvents',
+  'limits',
+  'transport',
+  'generateId',
+  'now',
+] as const satisfies readonly (keyof AnalyticsOptions)[]
+
+/** Names already warned about in this process: a client made per request warns once, not per request. */
+const warned = new Set<string>()
+
+/** One line per option of `options` that is not in `known` and was not warned about yet. */
+export function unknownOptionWarnings(options: object, known: readonly string[]): string[] {
+  const lines: string[] = []
+  for (const name of Object.keys(options)) {
+    if (known.includes(name) || warned.has(name)) continue
+    warned.add(name)
+    const near = nearestName(name, known)
+    lines.push(`unknown option ${JSON.stringify(name)} is ignored${near ? `: did you mean ${near}?` : ''}`)
+  }
+  return lines
+}
+
+/**
+ * The known name `name` most likely meant: the same letters in another case or with `_`/`-`
+ * (`flush_interval`), or at most a third of its letters away (`flushIntervall`).
+ */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  const plain = (text: string) => text.toLowerCase().replace(/[-_]/g, '')
+  let best: string | undefined
+  let bestDistance = Math.ceil(plain(name).length / 3) + 1
+  for (const candidate of known) {
+    const distance = editDistance(plain(name), plain(candidate))
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    row = next
+  }
+  return row[b.length]!
+}
