@@ -131,7 +131,8 @@ export async function runImport(input: string | undefined, values: Values, makeC
 
   const stream: NodeJS.ReadableStream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 256 * 1024 })
   const total = input === '-' ? undefined : statSync(input).size
-  const progress = await startProgress({
+  let consumed = 0
+  const progress = startProgress({
     quiet: values.quiet === true,
     intervalMs: progressInterval * 1000,
     total,
@@ -141,7 +142,6 @@ export async function runImport(input: string | undefined, values: Values, makeC
     dryRun,
   })
 
-  let consumed = 0
   let interrupts = 0
   const onSigint = () => {
     interrupts++
