@@ -5,8 +5,9 @@
 //
 //   CDP_WRITE_KEY=your-key node backfill.mjs [events.ndjson]    (CDP_ENDPOINT=https://cdp-eu.customer.io for the EU)
 //
-// Where @cdp-analytics/node is installed, the command alone does the same:
-//   npx cdp-analytics import events.ndjson --resume events.ndjson.checkpoint --rejected events.ndjson.rejected.ndjson
+// Where @cdp-analytics/node is installed, the command alone does the same (never a bare `npx
+// cdp-analytics`, which would fetch a registry package of that name where this one is not installed):
+//   ./node_modules/.bin/cdp-analytics import events.ndjson --resume events.ndjson.checkpoint --rejected events.ndjson.rejected.ndjson
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -14,7 +15,7 @@ import { dirname, join } from 'node:path'
 
 const file = process.argv[2] ?? 'events.ndjson'
 
-// The command's entry file, found through the installed package (the same as `npx cdp-analytics`).
+// The command's entry file, found through the installed package (what node_modules/.bin/cdp-analytics runs).
 const manifest = createRequire(import.meta.url).resolve('@cdp-analytics/node/package.json')
 const cli = join(dirname(manifest), JSON.parse(readFileSync(manifest, 'utf8')).bin['cdp-analytics'])
 

@@ -17,6 +17,8 @@ const server = createServer(async (req, res) => {
   const response = await POST(request)
   res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/plain' }).end(await response.text())
 })
-server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () =>
-  console.log(`POST http://127.0.0.1:${process.env.PORT ?? 3000}/api/track`),
-)
+server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : process.env.PORT
+  console.log(`listening on http://127.0.0.1:${port}: POST /api/track`)
+})

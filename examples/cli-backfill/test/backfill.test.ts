@@ -1,7 +1,8 @@
 // Runs backfill.mjs (the `cdp-analytics import FILE --resume FILE.checkpoint` command) against
-// the local collector, in a temporary folder with a copy of events.ndjson: first with a wrong write key (the import stops, nothing is lost), then with the
-// right one (every line arrives once, keeping its timestamp and messageId), then again (nothing is
-// sent twice).
+// the local collector, in a temporary folder with a copy of events.ndjson: first with a wrong write
+// key (the import stops, nothing is lost), then with the right one (every line arrives once, keeping
+// its timestamp and messageId), then the command itself through node_modules/.bin, as the README
+// gives it (nothing is sent twice).
 import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,6 +42,18 @@ function runStart(writeKey: string, cwd = dir): Promise<{ code: number | null; o
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })))
 }
 
+/** `./node_modules/.bin/cdp-analytics ARGS` (the README's direct command) in the folder `cwd`. */
+function runCommand(writeKey: string, args: string[], cwd = dir): Promise<{ code: number | null; output: string }> {
+  const child = spawn(join(here, 'node_modules', '.bin', 'cdp-analytics'), args, {
+    cwd,
+    env: { ...process.env, CDP_WRITE_KEY: writeKey, CDP_ENDPOINT: collector.url },
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })))
+}
+
 it('a wrong write key stops the import with exit 1; the re-run delivers every line once; a third run sends nothing', async () => {
   const failed = await runStart('not-the-key')
   expect(failed.code).toBe(1)
@@ -55,9 +68,18 @@ it('a wrong write key stops the import with exit 1; the re-run delivers every li
   expect(collector.messages[9]).toMatchObject({ integrations: { All: false, 'Customer.io': true } })
   expect(collector.requests.every((r) => r.valid)).toBe(true)
 
+  // The README's third command: the workspace's own bin, run directly, with the same checkpoint.
   collector.reset()
-  const again = await runStart(WRITE_KEY)
+  const again = await runCommand(WRITE_KEY, [
+    'import',
+    'events.ndjson',
+    '--resume',
+    'events.ndjson.checkpoint',
+    '--rejected',
+    'events.ndjson.rejected.ndjson',
+  ])
   expect(again.code, again.output).toBe(0)
+  expect(again.output).toContain('skipped 10 (already done, per the checkpoint)')
   expect(collector.requests).toHaveLength(0)
 }, 20_000)
 

@@ -4,7 +4,7 @@
  * data comes from JSON.parse of untrusted input.
  */
 
-/** Also the keys valibot's looseObject leaves out of its output (messages/schemas.ts). */
+/** Also the keys a call's own fields never copy into its message (messages/schemas.ts). */
 export const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /**

@@ -1,7 +1,7 @@
 // Customer.io's semantic helpers refuse bad input as the call's one outcome, naming the field
 // (nothing is sent), and Journeys' limits are found by a pure function, tested as a table.
 import { describe, expect, it } from 'vitest'
-import { findLimitIssues } from '../src/customerio/journeys-limits.js'
+import { findLimitIssues, shownName } from '../src/customerio/journeys-limits.js'
 import {
   addDevice,
   deleteDevice,
@@ -125,8 +125,30 @@ describe('findLimitIssues', () => {
     expect(findLimitIssues(built).map(({ code, field }) => `${code} ${field}`)).toEqual(expected)
   })
 
+  it('cuts a long field name in the warning text (40 characters and "…"), and keeps it whole in `field`', () => {
+    const key = `${'k'.repeat(40)}${'z'.repeat(160)}` // 200 characters
+    const built = message({ type: 'identify', traits: { [key]: 'v'.repeat(1001) } })
+    const found = findLimitIssues(built)
+    expect(found.map(({ code, field }) => `${code} ${field}`)).toEqual([`attribute_name traits.${key}`, `attribute_value traits.${key}`])
+    expect(found.map(({ text }) => text)).toEqual([
+      `attribute name "${'k'.repeat(40)}…" in "traits" is 200 bytes; Journeys takes at most 150`,
+      `"traits.${'k'.repeat(40)}…" is 1001 bytes; Journeys takes attribute values of at most 1000`,
+    ])
+  })
+
   it('skips measuring values when the whole message is within the value limit', () => {
     const built = message({ type: 'identify', traits: { bio: 'b'.repeat(1001) } })
     expect(findLimitIssues(built, 900)).toEqual([]) // a caller-given size below the limit: nothing can exceed it
+  })
+})
+
+describe('shownName', () => {
+  it.each([
+    ['bio', 'bio'],
+    ['n'.repeat(40), 'n'.repeat(40)],
+    ['n'.repeat(41), `${'n'.repeat(40)}…`],
+    ['é'.repeat(76), `${'é'.repeat(40)}…`], // 152 bytes, over the name limit: cut at 40 characters
+  ])('%j → %j', (name, shown) => {
+    expect(shownName(name)).toBe(shown)
   })
 })

@@ -7,7 +7,8 @@
  * 2. the `waitUntil` option (a client made per request);
  * 3. Vercel's request context (Edge Functions, Next.js route handlers, `after()` callbacks);
  * 4. a `withAnalytics` handler still running: its wrapper drains when the handler settles;
- * 5. otherwise a drain that is still running picks it up, or it waits for `flush()`.
+ * 5. otherwise a drain that is still running picks it up, or it waits for `flush()` (with a warning
+ *    when the code that queued it goes on without calling it).
  */
 import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type Callback, type TrackingPlan } from '@cdp-analytics/core'
 import { DrainRegistry } from './drain.js'
@@ -57,7 +58,8 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
   /** Requests inside a `withAnalytics` handler right now. */
   #openScopes = 0
   #warnedNoWaitUntil = false
-  #flushedByCaller = false
+  /** Calls of flush() so far: the "no waitUntil" check compares it across a microtask. */
+  #flushes = 0
   #longLived = typeof (globalThis as { Deno?: unknown }).Deno === 'object' || typeof (globalThis as { Bun?: unknown }).Bun === 'object'
 
   constructor(options: EdgeAnalyticsOptions<P>) {
@@ -130,7 +132,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
 
   /** Sends everything queued so far; resolves when all of it has an outcome. Never rejects. */
   override flush(): Promise<void> {
-    this.#flushedByCaller = true
+    this.#flushes++
     return super.flush()
   }
 
@@ -148,14 +150,25 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
     if (full) void super.flush()
     // Deno and Bun are long-lived servers: no waitUntil is normal there, and the README's
     // `await analytics.flush()` delivers. Warn only if the code never flushed by the time
-    // flushAt messages piled up. Elsewhere (a Worker that lost its ctx) warn at once.
-    if (this.#longLived && (this.#flushedByCaller || !full)) return
-    if (!this.#warnedNoWaitUntil) {
-      this.#warnedNoWaitUntil = true
-      this.logger.warn(
-        'no waitUntil for this event; pass { waitUntil: ctx.waitUntil.bind(ctx) }, use analytics.bind(ctx) or withAnalytics(), or await analytics.flush()',
-      )
-    }
+    // flushAt messages piled up.
+    if (this.#warnedNoWaitUntil || (this.#longLived && (this.#flushes || !full))) return
+    if (this.#longLived) return this.#warnNoWaitUntil()
+    // Elsewhere (a Worker that lost its ctx, an edge client in Node) warn when the event is left
+    // behind: when the code that queued it ran on without flush() or close(). Checked one microtask
+    // later, after the caller's synchronous code: `track(); await analytics.flush()` is not warned
+    // about (issue 20). No timer: a microtask still runs before a Worker's response goes out.
+    const flushes = this.#flushes
+    queueMicrotask(() => {
+      if (flushes === this.#flushes && !this.#warnedNoWaitUntil && !this.closed && !this.#drains.running && this.pending)
+        this.#warnNoWaitUntil()
+    })
+  }
+
+  #warnNoWaitUntil(): void {
+    this.#warnedNoWaitUntil = true
+    this.logger.warn(
+      'no waitUntil for this event; pass { waitUntil: ctx.waitUntil.bind(ctx) }, use analytics.bind(ctx) or withAnalytics(), or await analytics.flush()',
+    )
   }
 
   #drainWith(ctx: WaitUntilContext): void {

@@ -178,16 +178,42 @@ describe('module-scope client', () => {
     expect(logger.warn).not.toHaveBeenCalled()
   })
 
-  it('without any waitUntil, warns once and delivers on flush()', async () => {
+  /** The end of a request: its handler returned, and what it started without awaiting ran on. */
+  const requestEnds = () => new Promise((resolve) => setImmediate(resolve))
+
+  it('without any waitUntil, events a handler leaves behind (no flush before it returns) are warned about once, and delivered on flush()', async () => {
     const { analytics, transport, logger } = client()
     analytics.track({ userId: 'u', event: 'a' })
     analytics.track({ userId: 'u', event: 'b' })
+    await requestEnds()
     expect(logger.warn).toHaveBeenCalledTimes(1)
-    expect(String(logger.warn.mock.calls[0]![0])).toMatch(/await analytics\.flush\(\)/)
+    expect(String(logger.warn.mock.calls[0]![0])).toMatch(/^cdp-analytics: no waitUntil for this event; .*await analytics\.flush\(\)/)
+    analytics.track({ userId: 'u', event: 'c' }) // a later request: the same warning is not repeated
+    await requestEnds()
+    expect(logger.warn).toHaveBeenCalledTimes(1)
     expect(transport.requests).toHaveLength(0)
     await analytics.flush()
-    expect(batchSizes(transport)).toEqual([2])
+    expect(batchSizes(transport)).toEqual([3])
   })
+
+  it.each([
+    // how each request ends, the events delivered (after close(), later calls fail with `closed`)
+    ['await analytics.flush()', (analytics: Analytics) => analytics.flush(), ['r0', 'r1', 'r2']],
+    ['await analytics.close()', (analytics: Analytics) => analytics.close(), ['r0']],
+  ])(
+    'without any waitUntil, a call followed by %s is not warned about (issue 20): nothing is left behind',
+    async (_, settle, delivered) => {
+      const { analytics, transport, logger } = client()
+      for (let request = 0; request < 3; request++) {
+        analytics.track({ userId: 'u', event: `r${request}` })
+        await settle(analytics)
+        await requestEnds()
+      }
+      // (After close(), the refused calls are logged as unhandled `closed` failures: another warning.)
+      expect(logger.warn.mock.calls.filter(([line]) => String(line).includes('no waitUntil'))).toEqual([])
+      expect(transport.messages.map((m) => m.event)).toEqual(delivered)
+    },
+  )
 
   describe('the "no waitUntil" warning in long-lived runtimes (Deno, Bun)', () => {
     afterEach(() => {
@@ -195,17 +221,19 @@ describe('module-scope client', () => {
       delete (globalThis as Record<string, unknown>).Bun
     })
     it.each([
-      ['Deno, flushing per request as the README says', 'Deno', true, 0],
-      ['Bun, flushing per request as the README says', 'Bun', true, 0],
-      ['Deno, never flushing', 'Deno', false, 1],
-      ['a Worker without its ctx (no Deno or Bun)', undefined, true, 1],
-    ] as const)('%s: %i warning(s)', async (_name, runtime, flushes, warnings) => {
+      ['Deno, flushing per request as the README says', 0, 'Deno', true],
+      ['Bun, flushing per request as the README says', 0, 'Bun', true],
+      ['Deno, never flushing', 1, 'Deno', false],
+      ['a Worker without its ctx (no Deno or Bun), flushing per request', 0, undefined, true],
+      ['a Worker without its ctx (no Deno or Bun), never flushing', 1, undefined, false],
+    ] as const)('%s: %i warning(s)', async (_name, warnings, runtime, flushes) => {
       if (runtime) (globalThis as Record<string, unknown>)[runtime] = {}
       const { analytics, transport, logger } = client({ flushAt: 5 })
       for (let request = 0; request < 4; request++) {
         analytics.track({ userId: 'u', event: `r${request}a` })
         analytics.track({ userId: 'u', event: `r${request}b` })
         if (flushes) await analytics.flush()
+        await requestEnds()
       }
       await analytics.flush()
       expect(transport.messages).toHaveLength(8)

@@ -1,6 +1,7 @@
-// The CLI's pure flag checks, as tables: which flags given together are refused, and why.
+// The CLI's pure flag checks, as tables: which flags given together are refused and why, the flag a
+// typo resembles, and util.parseArgs's errors in the CLI's words.
 import { describe, expect, it } from 'vitest'
-import { checkConflicts, type Values } from '../src/cli/options.js'
+import { checkConflicts, nearestFlag, parseErrorText, type Values } from '../src/cli/options.js'
 
 describe('checkConflicts', () => {
   it.each([
@@ -14,5 +15,37 @@ describe('checkConflicts', () => {
   ] satisfies [Values, RegExp | undefined][])('%o → %s', (values, error) => {
     if (error) expect(() => checkConflicts(values)).toThrow(error)
     else expect(() => checkConflicts(values)).not.toThrow()
+  })
+})
+
+describe('nearestFlag', () => {
+  it.each([
+    // what was typed (without dashes), the flag suggested
+    ['evnt', 'event'],
+    ['user_id', 'user-id'],
+    ['batchsize', 'batch-size'],
+    ['timout', 'timeout'],
+    ['colour', undefined], // nothing within two edits
+    ['x', undefined],
+  ])('%s → %s', (typed, flag) => {
+    expect(nearestFlag(typed)).toBe(flag)
+  })
+})
+
+describe('parseErrorText', () => {
+  const parseError = (code: string, message: string) => Object.assign(new TypeError(message), { code })
+  it.each([
+    [
+      parseError(
+        'ERR_PARSE_ARGS_UNKNOWN_OPTION',
+        `Unknown option '--evnt'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--evnt"`,
+      ),
+      'unknown flag --evnt (did you mean --event?)',
+    ],
+    [parseError('ERR_PARSE_ARGS_UNKNOWN_OPTION', `Unknown option '-x'. To specify ...`), 'unknown flag -x'],
+    [parseError('ERR_PARSE_ARGS_INVALID_OPTION_VALUE', `Option '--event <value>' argument missing`), '--event needs a value'],
+    [parseError('ERR_SOMETHING_ELSE', 'as Node says it'), 'as Node says it'],
+  ])('%s → %s', (error, text) => {
+    expect(parseErrorText(error)).toBe(text)
   })
 })

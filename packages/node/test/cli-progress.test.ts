@@ -1,8 +1,8 @@
-// The import's progress display: the text both displays share, as tables, and the terminal bar
-// (the real cli-progress) drawn on a stream that says it is a 40-column terminal.
+// The import's progress display: the text both displays share and the terminal line fitted to a
+// width, as tables, and the terminal display drawn on a stream that says it is a terminal.
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { countsText, duration, positionText, type ProgressStream, startProgress } from '../src/cli/progress.js'
+import { barLine, countsText, duration, positionText, type ProgressStream, startProgress, terminalColumns } from '../src/cli/progress.js'
 import type { Tally } from '../src/cli/summary.js'
 
 const tally = (read: number, delivered: number, rejected = 0, failed = 0): Tally => ({ read, skipped: 0, delivered, rejected, failed })
@@ -43,6 +43,54 @@ describe('duration', () => {
   })
 })
 
+/** Erase to the end of the line, which ends every drawing. */
+const ERASE = '\u001b[K'
+const COUNTS = '123,456 lines · 123,000 delivered · 7 rejected · 5,000/s' // 56 columns
+const TEXT = `42.0% · ETA 1m05s · ${COUNTS}` // 76 columns
+
+describe('barLine', () => {
+  it.each([
+    // fraction, text, terminal columns, line
+    [0.5, TEXT, 200, `${'█'.repeat(12)}${'░'.repeat(12)} ${TEXT}`], // the widest bar: 24
+    [1, TEXT, 102, `${'█'.repeat(24)} ${TEXT}`], // 101 columns: the last one stays empty
+    [0, TEXT, 90, `${'░'.repeat(12)} ${TEXT}`], // the bar shrinks to fit
+    [0.5, TEXT, 86, `${'█'.repeat(4)}${'░'.repeat(4)} ${TEXT}`], // the narrowest bar: 8
+    [0.5, TEXT, 85, TEXT], // no room for a bar: the text alone
+    [0.5, TEXT, 40, `${TEXT.slice(0, 38)}…`], // the text cut to 39 columns
+    [undefined, COUNTS, 80, COUNTS], // no size known (stdin): no bar
+    [undefined, COUNTS, 30, `${COUNTS.slice(0, 28)}…`],
+    [2, 'x', 12, '█████████ x'], // a fraction past 1 (UTF-16 count overshoot) draws a full bar
+  ] as const)('%s, %j, %i columns → %j', (fraction, text, columns, line) => {
+    expect(barLine(fraction, text, columns)).toBe(line)
+  })
+
+  it('never reaches the last column, whatever the width', () => {
+    for (let columns = 1; columns <= 300; columns++) {
+      for (const fraction of [undefined, 0, 0.37, 1])
+        expect(barLine(fraction, TEXT, columns).length).toBeLessThanOrEqual(Math.max(columns - 1, 1))
+    }
+  })
+})
+
+describe('terminalColumns', () => {
+  it.each([
+    [120, undefined, 120],
+    [0, '132', 132], // a terminal that does not say: $COLUMNS
+    [undefined, undefined, 80],
+    [undefined, 'wide', 80],
+  ] as const)('columns %s, $COLUMNS %s → %i', (columns, env, expected) => {
+    const saved = process.env.COLUMNS
+    if (env === undefined) delete process.env.COLUMNS
+    else process.env.COLUMNS = env
+    try {
+      expect(terminalColumns({ columns } as ProgressStream)).toBe(expected)
+    } finally {
+      if (saved === undefined) delete process.env.COLUMNS
+      else process.env.COLUMNS = saved
+    }
+  })
+})
+
 describe('on a terminal', () => {
   function terminal(columns: number) {
     const stream = Object.assign(new PassThrough(), { isTTY: true, columns }) as PassThrough & ProgressStream
@@ -50,10 +98,11 @@ describe('on a terminal', () => {
     stream.on('data', (chunk) => (written += chunk))
     return { stream, written: () => written }
   }
+  const flushed = () => new Promise((resolve) => setImmediate(resolve))
 
-  it('draws the bar cut to the terminal width (a wrapped line could not be redrawn), and clears it on stop', async () => {
+  it('draws one line in place, fitted to the width, redraws it when the terminal is resized, and clears it on stop', async () => {
     const { stream, written } = terminal(40)
-    const progress = await startProgress({
+    const progress = startProgress({
       quiet: false,
       intervalMs: 10_000,
       total: 1000,
@@ -62,17 +111,25 @@ describe('on a terminal', () => {
       dryRun: false,
       stream,
     })
+    await flushed()
+    stream.columns = 120
+    stream.emit('resize')
     progress.stop()
-    await new Promise((resolve) => setImmediate(resolve))
-    const [first] = written().split('\u001b[1G').slice(1) // each drawing starts at the first column
-    // 39 columns (one spare, so the cursor never wraps), then erase to the end of the line.
-    expect(first!.startsWith('░░░░░░░░░░░░ 0% · ETA ? · 123,456 lines\u001b[0K')).toBe(true)
-    expect(written().endsWith('\u001b[1G\u001b[2K')).toBe(true) // the line is cleared for the summary
+    await flushed()
+    // Each drawing: a carriage return, the line, then erase to the end of the line.
+    const drawings = written().split('\r').slice(1)
+    expect(drawings.every((drawing) => drawing.endsWith(ERASE))).toBe(true)
+    const [narrow, wide, cleared] = drawings.map((drawing) => drawing.slice(0, -ERASE.length))
+    expect(narrow).toMatch(/^50\.0% · (ETA \S+ · )?123,456 lines · [^█░]*…$/) // 39 columns, no bar
+    expect(narrow).toHaveLength(39)
+    expect(wide).toMatch(/^█{12}░{12} 50\.0% · (ETA \S+ · )?123,456 lines · 123,000 delivered · 7 rejected · [\d,]+\/s$/)
+    expect(cleared).toBe('') // the line is cleared for the summary
+    expect(drawings).toHaveLength(3)
   })
 
-  it('a note stops the bar, so that the note is not overwritten', async () => {
+  it('a note stops the display, so that the note is not overwritten', async () => {
     const { stream, written } = terminal(200)
-    const progress = await startProgress({
+    const progress = startProgress({
       quiet: false,
       intervalMs: 10_000,
       total: undefined, // stdin: no size, so no bar, percent or ETA; the counts only
@@ -83,8 +140,11 @@ describe('on a terminal', () => {
     })
     progress.note('stopping')
     progress.stop()
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(written()).toContain('\u001b[1G5 lines · 5 delivered · 0 rejected · ')
-    expect(written().endsWith('\u001b[2Kstopping\n')).toBe(true)
+    await flushed()
+    const [line, rest] = written().split('\r').slice(1)
+    expect(line).toMatch(/^5 lines · 5 delivered · 0 rejected · \d+\/s/)
+    expect(line?.endsWith(ERASE)).toBe(true)
+    expect(rest).toBe(`${ERASE}stopping\n`) // cleared, then the note on a line of its own
+    expect(stream.listenerCount('resize')).toBe(0)
   })
 })

@@ -1,19 +1,20 @@
-// The `cdp-analytics` command, end to end: the built bin (dist/cli.js) runs in a child process
-// against the local collector, as a user would run it from a shell.
+// The `cdp-analytics` command, end to end: the package's bin (bin/cdp-analytics.js, which loads the
+// build's dist/cli.js) runs in a child process against the local collector, as a user would run it
+// from a shell.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FLAGS } from '../src/cli/options.js'
+import { VERSION } from '../src/version.js'
 import type { Collector } from '../src/testing/index.js'
 import { collector, deadPort, WRITE_KEY } from './helpers/setup.js'
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
-/** `node --import` this before the CLI, and it says on stderr at exit whether cli-progress was loaded. */
-const REPORT_PROGRESS_LIBRARY = fileURLToPath(new URL('./fixtures/report-cli-progress.mjs', import.meta.url))
+const CLI = fileURLToPath(new URL('../bin/cdp-analytics.js', import.meta.url))
+const BUILT = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 
 interface Run {
   code: number | null
@@ -47,7 +48,7 @@ const to = (local: Collector) => ['--endpoint', local.url, '--write-key', WRITE_
 
 let dir = ''
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: build first (pnpm --filter @cdp-analytics/node build)')
+  if (!existsSync(BUILT)) throw new Error('dist/cli.js is missing: build first (pnpm --filter @cdp-analytics/node build)')
   dir = mkdtempSync(join(tmpdir(), 'cdp-cli-'))
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -188,7 +189,7 @@ describe('cdp-analytics send', () => {
     expect(result.stdout).toBe('')
   })
 
-  it('on a dead endpoint retries, then prints retries_exhausted and exits 1', async () => {
+  it('on a dead endpoint shows each retry on stderr as it happens, then prints retries_exhausted and exits 1', async () => {
     const port = await deadPort()
     const result = await run([
       'send',
@@ -198,32 +199,111 @@ describe('cdp-analytics send', () => {
       '--event',
       'x',
       '--max-retries',
-      '1',
+      '2',
       '--endpoint',
       `http://127.0.0.1:${port}`,
       '--write-key',
       WRITE_KEY,
     ])
-    expect(result.stderr).toMatch(/^not delivered \(retries_exhausted\): /)
+    const lines = result.stderr.trimEnd().split('\n')
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(/^attempt 1 failed \(network error: .*\); retrying in \d+\.\d s$/)
+    expect(lines[1]).toMatch(/^attempt 2 failed \(network error: .*\); retrying in \d+\.\d s$/)
+    expect(lines[2]).toMatch(/^not delivered \(retries_exhausted\): /)
     expect(result.code).toBe(1)
+  })
+
+  it('says each retry before it is made; Ctrl-C during the wait says what was not delivered and exits 130', async () => {
+    const local = await collector()
+    // The retry would wait 30 s (Retry-After, capped at maxRetryDelay): long enough to be interrupted.
+    local.setDefaultResponse({ status: 503, retryAfter: 30 })
+    const { child, done } = start(['send', 'track', '--user-id', 'u1', '--event', 'Waited', '--message-id', 'm-waited', ...to(local)])
+    let stderr = ''
+    await new Promise<void>((resolve) =>
+      child.stderr!.on('data', (chunk) => {
+        stderr += chunk
+        if (stderr.includes('\n')) resolve()
+      }),
+    )
+    expect(stderr).toMatch(/^attempt 1 failed \(HTTP 503: .*\); retrying in 30 s\n$/)
+    expect(local.requests).toHaveLength(1) // said before the retry, not after
+    child.kill('SIGINT')
+    const result = await done
+    expect(result.code).toBe(130)
+    expect(result.stderr).toMatch(/\ninterrupted: track m-waited was not delivered; last failure: attempt 1: HTTP 503/)
+    expect(result.stdout).toBe('')
+    expect(local.requests).toHaveLength(1)
+  })
+
+  it('--timeout S gives up after S seconds, retries included, with exit 1 and the last failure', async () => {
+    const local = await collector()
+    local.setDefaultResponse({ status: 503, retryAfter: 30 })
+    const result = await run(['send', 'track', '--user-id', 'u1', '--event', 'x', '--timeout', '1', ...to(local)])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/\nnot delivered \(timeout\): no success within --timeout 1 s; last failure: attempt 1: HTTP 503/)
+    // Without it the wait would be the 30 s Retry-After, then 9 more attempts.
+    expect(result.ms).toBeLessThan(15_000)
+    expect(local.requests).toHaveLength(1)
   })
 
   it.each([
     ['no write key', ['send', 'track', '--user-id', 'u1', '--event', 'x'], /no write key: set CDP_WRITE_KEY or pass --write-key/],
     ['an unknown call type', ['send', 'launch', '--write-key', 'k'], /send needs a call type: identify, track, page, screen, group, alias/],
     ['JSON that is not an object', ['send', 'track', '--properties', '[1]', '--write-key', 'k'], /--properties must be a JSON object/],
-    ['an unknown flag', ['send', 'track', '--colour', 'red'], /Unknown option '--colour'/],
+    ['an unknown flag', ['send', 'track', '--colour', 'red'], /^cdp-analytics: unknown flag --colour\n/],
+    ['a misspelt flag', ['send', 'track', '--evnt', 'x'], /^cdp-analytics: unknown flag --evnt \(did you mean --event\?\)\n/],
+    ['a flag without its value', ['send', 'track', '--event'], /^cdp-analytics: --event needs a value\n/],
     ['an import flag on send', ['send', 'track', '--rate', '5'], /--rate is not a flag of "send"/],
+    [
+      '--timeout on import',
+      ['import', '-', '--timeout', '5'],
+      /--timeout is not a flag of "import" \(the per-request timeout is --request-timeout MS\)/,
+    ],
+    ['a --timeout that is not a number', ['send', 'track', '--timeout', 'soon', '--write-key', 'k'], /--timeout must be a number/],
   ])('exits 2 on %s, naming the problem', async (_, args, message) => {
     const result = await run(args)
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(message)
   })
 
+  it.each([
+    ['--help', 'stdout', 0, ['--help']],
+    ['-h', 'stdout', 0, ['-h']],
+    ['help', 'stdout', 0, ['help']],
+    ['no command (a usage error)', 'stderr', 2, []],
+  ] as const)('%s: the help, on %s, exit %i', async (_, stream, code, args) => {
+    const result = await run([...args])
+    expect(result.code).toBe(code)
+    expect(result[stream]).toContain('cdp-analytics import <FILE.ndjson | ->')
+    expect(result[stream === 'stdout' ? 'stderr' : 'stdout']).toBe('')
+  })
+
   it('--help documents every flag', async () => {
     const result = await run(['--help'])
-    expect(result.code).toBe(0)
     for (const name of Object.keys(FLAGS)) expect(result.stdout).toContain(`--${name}`)
+  })
+
+  it.each([[['--version']], [['-v']], [['send', '--version']]])('%j prints the version and exits 0', async (args) => {
+    const result = await run(args)
+    expect(result).toMatchObject({ code: 0, stdout: `cdp-analytics ${VERSION}\n`, stderr: '' })
+  })
+
+  it('before a build, the bin says what to run instead of failing with a stack trace', async () => {
+    const unbuilt = join(dir, 'unbuilt')
+    mkdirSync(join(unbuilt, 'bin'), { recursive: true })
+    copyFileSync(CLI, join(unbuilt, 'bin', 'cdp-analytics.js'))
+    writeFileSync(join(unbuilt, 'package.json'), '{"type":"module"}\n')
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(unbuilt, 'bin', 'cdp-analytics.js'), '--help'], { stdio: ['ignore', 'ignore', 'pipe'] })
+      let stderr = ''
+      child.stderr.on('data', (chunk) => (stderr += chunk))
+      child.on('close', (code) => resolve({ code, stderr }))
+    })
+    expect(result).toEqual({
+      code: 1,
+      stderr:
+        'cdp-analytics: the command is not built yet (no dist/cli.js). In a clone of the repository, run: npx -y pnpm@10.20.0 build\n',
+    })
   })
 })
 
@@ -334,43 +414,128 @@ describe('cdp-analytics import', () => {
     expect(result.ms).toBeLessThan(10_000) // not throttled far below the rate: 5x its 2 s (a loaded machine)
   })
 
+  /**
+   * The import with stderr on a pseudo-terminal of `columns` columns (script(1), as a person at a
+   * shell runs it): the drawings of the progress line, each as it appeared on the terminal.
+   */
+  async function onTerminal(columns: number, args: string[]): Promise<{ code: number; drawings: string[]; screen: string }> {
+    const command = `stty cols ${columns}; ${[process.execPath, CLI, ...args].map((arg) => `'${arg}'`).join(' ')}`
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let screen = ''
+    child.stdout.on('data', (chunk) => (screen += chunk))
+    const [code] = (await once(child, 'close')) as [number]
+    // Each drawing starts with a carriage return and ends by erasing the rest of the line.
+    const drawings = screen
+      .split('\r')
+      .filter((part) => part.endsWith('\u001b[K'))
+      .map((part) => part.slice(0, -'\u001b[K'.length))
+      .filter((part) => part !== '')
+    return { code, drawings, screen }
+  }
+
   it.skipIf(!existsSync('/usr/bin/script'))(
-    'on a terminal, cli-progress redraws one bar in place with the percent, ETA, counts and rate',
+    'on a terminal, one line redrawn in place with the bar, percent, ETA, counts and rate, fitted to the width',
     async () => {
       const local = await collector()
       local.setDefaultResponse({ delayMs: 100 })
       const { path } = events(1500, 'tty.ndjson')
-      const cli = [process.execPath, '--import', REPORT_PROGRESS_LIBRARY, CLI, 'import', path, '--batch-size', '50', ...to(local)]
-      // script(1) runs the command on a pseudo-terminal, as a person at a shell would (200 columns wide).
-      const command = `stty cols 200; ${cli.map((arg) => `'${arg}'`).join(' ')}`
-      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] })
-      let screen = ''
-      child.stdout.on('data', (chunk) => (screen += chunk))
-      const [code] = await once(child, 'close')
-      expect(code).toBe(0)
-      const BAR = /[░█]{12} \d+% · ETA (\d+s|\?) · [\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s/
-      const REDRAW = '\u001b[1G' // cursor to the first column: each drawing overwrites the one before
-      const drawings = screen.split(REDRAW).filter((part) => BAR.test(part))
-      expect(drawings.length).toBeGreaterThan(1)
-      expect(screen).toMatch(/█{3,}░* \d{2,3}% · ETA \d+s/) // the bar fills as the file is read
-      expect(screen).not.toContain('progress:')
-      expect(screen).toContain('delivered 1500')
-      expect(screen).toContain('cli-progress loaded: true')
+      const wide = await onTerminal(200, ['import', path, '--batch-size', '50', ...to(local)])
+      expect(wide.code).toBe(0)
+      const FULL = /^[░█]{24} \d+\.\d% · (ETA [\dhms]+ · )?[\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s$/
+      expect(wide.drawings.length).toBeGreaterThan(1)
+      expect(wide.drawings.filter((drawing) => !FULL.test(drawing))).toEqual([]) // never cut on a wide terminal
+      expect(wide.drawings.some((drawing) => /^█{3,}░* \d{2,3}\.\d% · ETA [\dhms]+/.test(drawing))).toBe(true) // the bar fills as the file is read
+      expect(wide.screen).not.toContain('progress:')
+      expect(wide.screen).toContain('delivered 1500')
+
+      local.reset()
+      local.setDefaultResponse({ delayMs: 100 })
+      const narrow = await onTerminal(50, ['import', path, '--batch-size', '50', ...to(local)])
+      expect(narrow.code).toBe(0)
+      expect(narrow.drawings.length).toBeGreaterThan(1)
+      expect(narrow.drawings.filter((drawing) => drawing.length > 49)).toEqual([]) // nothing reaches the last column
+      expect(narrow.drawings.some((drawing) => drawing.endsWith('…'))).toBe(true)
     },
   )
 
-  it('off a terminal, progress is plain periodic lines and the progress library is never loaded', async () => {
+  it('off a terminal, progress is plain periodic lines, with no terminal control codes', async () => {
     const local = await collector()
     local.setDefaultResponse({ delayMs: 100 })
     const { path } = events(600, 'plain-progress.ndjson')
-    const result = await run(['import', path, '--batch-size', '50', '--progress-interval', '0.1', ...to(local)], {
-      nodeArgs: ['--import', REPORT_PROGRESS_LIBRARY],
-    })
+    const result = await run(['import', path, '--batch-size', '50', '--progress-interval', '0.1', ...to(local)])
     expect(result.code).toBe(0)
     expect(result.stderr).toMatch(/^progress: [\d,]+ lines · [\d,]+ delivered · 0 rejected · [\d,]+\/s · [\d.]+% · ETA \d+s$/m)
     expect(result.stderr).not.toContain('\u001b[')
-    expect(result.stderr).toContain('cli-progress loaded: false')
+    expect(result.stderr).not.toContain('\r')
   })
+
+  it('a resumed import counts the lines earlier runs rejected (from the checkpoint) in its summary and exit code', async () => {
+    const local = await collector()
+    // Lines 1-3 are refused as they are read; then the API fails the second request with a 401.
+    const bad = ['not json', '{"type":"launch"}', '{"type":"track","userId":"u1"}']
+    const good = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({ type: 'track', userId: 'u1', event: 'E', messageId: `ok-${i + 1}` }),
+    )
+    const path = join(dir, 'earlier-rejected.ndjson')
+    writeFileSync(path, `${[...bad, ...good].join('\n')}\n`)
+    const checkpoint = join(dir, 'earlier-rejected.checkpoint')
+    const args = ['import', path, '--resume', checkpoint, '--batch-size', '50', ...to(local)]
+    local.enqueueResponses({ status: 200 }, { status: 401 })
+    const first = await run(args)
+    expect(first.code).toBe(1)
+    expect(first.stdout).toMatch(/^rejected 3$/m)
+    expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ rejectedLines: 3 })
+
+    // The re-run rejects nothing itself, but the file has 3 bad lines: not a clean exit 0.
+    const second = await run(args)
+    expect(second.code).toBe(3)
+    expect(second.stdout).toMatch(/^rejected 3: all 3 in earlier runs \(listed in the earlier summaries\)$/m)
+    expect(second.stdout).toContain('failed 0')
+    const third = await run(args) // complete: everything skipped, the same result
+    expect(third.code).toBe(3)
+    expect(third.stdout).toContain(`skipped ${bad.length + good.length} (already done, per the checkpoint)`)
+    expect(third.stdout).toMatch(/^rejected 3: all 3 in earlier runs/m)
+    const arrived = new Set(local.messages.map((m) => m.messageId))
+    expect(good.map((line) => JSON.parse(line).messageId).filter((id) => !arrived.has(id))).toEqual([])
+  })
+
+  it('reads ahead by bytes as well as lines: lines of 30 kB against an API that answers slowly are all delivered, and memory stays bounded', async () => {
+    const local = await collector()
+    // The first requests are held: the reader runs as far ahead as its bounds let it.
+    local.enqueueResponses(...Array.from({ length: 4 }, () => ({ delayMs: 3000 })))
+    const count = 300
+    const lineBytes = 30_000
+    const lines = Array.from({ length: count }, (_, i) => {
+      const head = JSON.stringify({ type: 'track', userId: 'u1', event: 'Big', messageId: `big-${i + 1}`, properties: { blob: '' } })
+      return head.replace('"blob":""', `"blob":"${'x'.repeat(lineBytes - head.length)}"`)
+    })
+    expect(lines.every((line) => line.length === lineBytes)).toBe(true)
+    const path = join(dir, 'big-lines.ndjson')
+    writeFileSync(path, `${lines.join('\n')}\n`)
+    const result = await run(['import', path, '--progress-interval', '0.1', ...to(local)])
+    expect(result.stdout, result.stderr).toContain(`delivered ${count}\nrejected 0\nfailed 0`)
+    expect(result.code).toBe(0)
+    expect(new Set(local.messages.map((m) => m.messageId)).size).toBe(count)
+    // While nothing had been delivered, the reader held at most 5 requests' worth of bytes
+    // (5 × 500 kB), not 5 batches of 1,000 lines (150 MB, past the client's maxQueueBytes).
+    const held = [...result.stderr.matchAll(/^progress: ([\d,]+) lines · 0 delivered/gm)].map((m) => Number(m[1]!.replaceAll(',', '')))
+    expect(held.length).toBeGreaterThan(0)
+    expect(Math.max(...held)).toBeLessThanOrEqual(Math.ceil((5 * 500_000) / lineBytes) + 1)
+    expect(Math.max(...held)).toBeGreaterThan(500_000 / lineBytes) // it did read ahead: more than one request's worth
+  })
+
+  it('--batch-size far past the queue bound (25,000) against an API that answers slowly: every line delivered, exit 0, never queue_full', async () => {
+    const local = await collector()
+    // The first requests are held while the reader runs ahead: 5 batches of 25,000 lines would be
+    // 125,000 lines, past the client's maxQueueSize (100,000).
+    local.enqueueResponses(...Array.from({ length: 4 }, () => ({ delayMs: 5000 })))
+    const { path, ids } = events(120_000, 'large-batches.ndjson')
+    const result = await run(['import', path, '--batch-size', '25000', '--quiet', ...to(local)])
+    expect(result.stdout).toContain('delivered 120000\nrejected 0\nfailed 0')
+    expect(result.stdout).not.toContain('queue_full')
+    expect(result.code).toBe(0)
+    expect(local.messages.map((m) => String(m.messageId)).sort()).toEqual([...ids].sort()) // each once (requests finish in any order)
+  }, 60_000)
 
   it('stops at the first delivery failure (a 401), leaving the checkpoint before it, and exits 1', async () => {
     const local = await collector()

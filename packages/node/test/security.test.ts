@@ -1,8 +1,6 @@
 // Security tests of issue 4: the write key stays secret (verbose on, hostile servers included),
 // header injection is a config error, attacker JSON cannot pollute prototypes through merging,
-// plain http to a remote host warns, and the run-time dependencies stay ky, nanoid and valibot (and
-// cli-progress, which only the CLI loads, and only on a terminal).
-import { execFileSync } from 'node:child_process'
+// plain http to a remote host warns, and the run-time dependencies stay ky, nanoid and valibot.
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { inspect } from 'node:util'
@@ -317,8 +315,8 @@ describe('plain http to anything but this machine logs a warning', () => {
 })
 
 describe('dependencies', () => {
-  it('run-time dependencies stay ky, nanoid and valibot, and cli-progress for the CLI', () => {
-    const allowed = new Set(['ky', 'nanoid', 'valibot', '@cdp-analytics/core', 'cli-progress'])
+  it('run-time dependencies stay ky (an optional peer), nanoid and valibot', () => {
+    const allowed = new Set(['ky', 'nanoid', 'valibot', '@cdp-analytics/core'])
     for (const manifest of ['../package.json', '../../core/package.json']) {
       const {
         dependencies = {},
@@ -327,20 +325,5 @@ describe('dependencies', () => {
       } = JSON.parse(readFileSync(new URL(manifest, import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>
       for (const name of Object.keys({ ...dependencies, ...peerDependencies, ...optionalDependencies })) expect(allowed).toContain(name)
     }
-  })
-})
-
-describe('the library entry', () => {
-  // cli-progress is CommonJS, so it lands in the require cache however it is loaded.
-  it.each([
-    ['import', `await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)})`],
-    ['require', `require(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)})`],
-  ])('%s of @cdp-analytics/node does not load the CLI progress library (cli-progress)', (_, load) => {
-    const script = `import { createRequire } from 'node:module'
-const require = createRequire(import.meta.url)
-${load}
-console.log(Object.keys(require.cache).filter((path) => path.includes('cli-progress')).length)`
-    const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
-    expect(loaded.trim()).toBe('0')
   })
 })

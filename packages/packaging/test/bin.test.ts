@@ -1,5 +1,7 @@
 // The `cdp-analytics` command as the node tarball ships it (issue 11): declared in `bin`, an
 // executable ES module with a shebang, and it runs: --help, and a send that reaches a collector.
+// The bin is a small committed file (bin/cdp-analytics.js) that loads the build's dist/cli.js, so a
+// workspace install can link it before anything is built (issue 20); a build without dist/ says so.
 import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
@@ -19,7 +21,7 @@ describe('the cdp-analytics bin in the @cdp-analytics/node tarball', () => {
     await runOk('tar', ['-xzf', tarballs().node, '-C', into], { cwd: into })
     root = join(into, 'package')
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest & { bin?: Record<string, string> }
-    expect(manifest.bin).toEqual({ 'cdp-analytics': './dist/cli.js' })
+    expect(manifest.bin).toEqual({ 'cdp-analytics': './bin/cdp-analytics.js' })
     bin = join(root, manifest.bin!['cdp-analytics']!)
     // Its dependencies (core, valibot) as an install would provide them.
     symlinkSync(join(packageDir('node'), 'node_modules'), join(root, 'node_modules'))
@@ -28,6 +30,11 @@ describe('the cdp-analytics bin in the @cdp-analytics/node tarball', () => {
   it('is an executable ES module with a node shebang', () => {
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
     expect(statSync(bin).mode & 0o111).toBe(0o111)
+  })
+
+  it('loads the build, which the tarball holds', () => {
+    expect(readFileSync(bin, 'utf8')).toContain("new URL('../dist/cli.js', import.meta.url)")
+    expect(statSync(join(root, 'dist', 'cli.js')).isFile()).toBe(true)
   })
 
   it('runs: --help, and a send delivered to a collector', async () => {

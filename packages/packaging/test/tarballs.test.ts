@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { PUBLISHED, scratchDir, tarballs, type Manifest } from './helpers/packages.js'
+import { PUBLISHED, repoRoot, scratchDir, tarballs, workspaceRanges, type Manifest } from './helpers/packages.js'
 import { runOk } from './helpers/run.js'
 
 const REPOSITORY = 'https://github.com/cdp-analytics/cdp-analytics'
@@ -43,6 +43,7 @@ describe.each(PUBLISHED)('the @cdp-analytics/%s tarball', (name) => {
     expect(manifest.engines?.node).toBe('>=20')
     expect(manifest.repository).toEqual({ type: 'git', url: `git+${REPOSITORY}.git`, directory: `packages/${name}` })
     expect(manifest.homepage).toBe(`${REPOSITORY}/tree/main/packages/${name}#readme`)
+    expect(workspaceRanges(manifest)).toEqual([])
     expect(JSON.stringify(manifest)).not.toContain('workspace:')
   })
 
@@ -64,5 +65,33 @@ describe.each(PUBLISHED)('the @cdp-analytics/%s tarball', (name) => {
         path.startsWith('..') ? `${link} (leaves the package)` : existsSync(join(root, path)) ? 'ok' : `${link} (not in the tarball)`,
       ).toBe('ok')
     }
+  })
+})
+
+describe('workspaceRanges', () => {
+  it.each([
+    // a manifest as packed, the ranges found
+    [{ name: 'a', version: '1.0.0', dependencies: { '@cdp-analytics/core': '0.1.0', valibot: '1.5.0' } }, []],
+    // what `npm pack` leaves (issue 20, item 11): npm cannot install it (EUNSUPPORTEDPROTOCOL)
+    [
+      { name: 'a', version: '1.0.0', dependencies: { '@cdp-analytics/core': 'workspace:*' } },
+      ['dependencies.@cdp-analytics/core: workspace:*'],
+    ],
+    [
+      { name: 'a', version: '1.0.0', peerDependencies: { x: 'workspace:^' }, devDependencies: { y: 'workspace:~1.0.0' } },
+      ['peerDependencies.x: workspace:^', 'devDependencies.y: workspace:~1.0.0'],
+    ],
+  ] as [Manifest, string[]][])('%j → %j', (manifest, ranges) => {
+    expect(workspaceRanges(manifest)).toEqual(ranges)
+  })
+})
+
+describe('the Releasing section of the root README', () => {
+  it('says to pack with pnpm, and why not npm', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const releasing = readme.slice(readme.indexOf('## Releasing'))
+    expect(releasing).toContain('npx -y pnpm@10.20.0 pack')
+    expect(releasing).toMatch(/`npm pack`\s+leaves `"@cdp-analytics\/core": "workspace:\*"`/)
+    expect(releasing.replace(/`npm pack`\s+leaves/, '')).not.toMatch(/\bnpm pack\b/)
   })
 })

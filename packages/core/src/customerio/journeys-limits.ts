@@ -14,9 +14,9 @@ export type LimitCode = 'event_name' | 'attribute_name' | 'attribute_value' | 'a
 /** A message that exceeds a Journeys limit: the `warning` event's payload. */
 export interface LimitWarning {
   code: LimitCode
-  /** The dotted path of the offending field, such as `traits.bio` or `event`. */
+  /** The dotted path of the offending field, such as `traits.bio` or `event` (whole, however long). */
   field: string
-  /** One line naming the field, its size and the limit. */
+  /** One line naming the field (a name over 40 characters cut, with "…"), its size and the limit. */
   text: string
   message: Message
 }
@@ -52,6 +52,12 @@ export const JOURNEYS_LIMITS = {
   attributeValueBytes: 1000,
   attributesPerCall: 300,
 } as const
+
+/**
+ * `name` as a warning prints it: whole up to 40 characters, else its first 40 and "…", so that a
+ * 200-character key does not flood the log line (issue 20). `field` keeps the whole name.
+ */
+export const shownName = (name: string): string => (name.length > 40 ? `${name.slice(0, 40)}…` : name)
 
 /** Where a message of each type keeps attributes Journeys stores (a person's, an object's). */
 const ATTRIBUTE_HOLDERS: Partial<Record<Message['type'], readonly string[]>> = {
@@ -112,7 +118,7 @@ export function findLimitIssues(message: Message, bytes = Number.POSITIVE_INFINI
         found.push({
           code: 'attribute_name',
           field,
-          text: `attribute name "${key.slice(0, 40)}…" in "${path}" is ${nameBytes} bytes; Journeys takes at most ${attributeNameBytes}`,
+          text: `attribute name "${shownName(key)}" in "${path}" is ${nameBytes} bytes; Journeys takes at most ${attributeNameBytes}`,
         })
       }
       // relationshipAttributes is a holder of its own, checked key by key above.
@@ -122,7 +128,7 @@ export function findLimitIssues(message: Message, bytes = Number.POSITIVE_INFINI
         found.push({
           code: 'attribute_value',
           field,
-          text: `"${field}" is ${size} bytes; Journeys takes attribute values of at most ${attributeValueBytes}`,
+          text: `"${path}.${shownName(key)}" is ${size} bytes; Journeys takes attribute values of at most ${attributeValueBytes}`,
         })
       }
     }

@@ -3,13 +3,12 @@
  * `messageId`, `timestamp`, merged `context` (with `context.library`) and `integrations`.
  * Returns a ValidationError instead of throwing, so a bad call never disturbs the caller.
  */
-import type * as v from 'valibot'
 import { ValidationError } from '../errors.js'
 import { isPlainObject, mergeDeep } from '../merge.js'
 import { toTimestamp } from '../timestamp.js'
 import type { Message, MessageType } from '../types.js'
 import { describeValue, errorText, mustBe } from './describe.js'
-import { isNonEmptyString as nonEmpty, parseFast, schemas } from './schemas.js'
+import { firstBroken, isNonEmptyString as nonEmpty, parseFast, schemas } from './schemas.js'
 import { checkTypedFields } from './typed-fields.js'
 
 export interface BuildSettings {
@@ -34,15 +33,13 @@ function build(type: MessageType, params: unknown, settings: BuildSettings): Mes
   if (!isPlainObject(params)) {
     return invalid(type, '', `expected an object of fields (got ${describeValue(params)})`)
   }
-  const schema = schemas[type]
-  // The message is built in place. parseFast fails exactly the calls valibot fails
-  // (test/schemas.test.ts): only those pay for valibot's parse, which names the issue.
+  const rules = schemas[type]
+  // The message is built in place; only a call that breaks a rule pays for naming it.
   const message = { type } as Message
   const input = message as unknown as Record<string, unknown>
-  if (!parseFast(schema, params, input)) {
-    // valibot's Standard Schema `validate` is its safeParse, returning valibot's own issues.
-    const { issues } = schema['~standard'].validate(params) as { issues?: v.BaseIssue<unknown>[] }
-    return issueToError(type, issues?.[0])
+  if (!parseFast(rules, params, input)) {
+    const broken = firstBroken(rules, params)
+    return invalid(type, broken?.field ?? '', broken?.text ?? 'invalid input')
   }
   const identityError = checkIdentity(type, input)
   if (identityError) return identityError
@@ -70,7 +67,7 @@ function buildContext(own: Record<string, unknown> | undefined, settings: BuildS
   return context
 }
 
-/** The identity rules of pipelines-api.md §9–§10, which valibot's per-key schemas cannot express. */
+/** The identity rules of pipelines-api.md §9–§10, which per-field rules cannot express. */
 function checkIdentity(type: MessageType, input: Record<string, unknown>): ValidationError | undefined {
   const { userId, anonymousId } = input
   if (type === 'alias') return undefined // previousId and userId are required by its schema
@@ -86,18 +83,6 @@ function checkIdentity(type: MessageType, input: Record<string, unknown>): Valid
     'userId',
     type === 'track' ? '"userId", "anonymousId" or "groupId" is required' : '"userId" or "anonymousId" is required',
   )
-}
-
-function issueToError(type: MessageType, issue: v.BaseIssue<unknown> | undefined): ValidationError {
-  // The schemas are flat: an issue's path is the one key it is about.
-  const key = issue?.path?.[0]?.key
-  const field = typeof key === 'string' ? key : ''
-  if (!issue) return invalid(type, field, 'invalid input')
-  if (issue.input === undefined && issue.kind === 'schema' && field !== '') {
-    return invalid(type, field, `"${field}" is required`)
-  }
-  if (issue.input === '') return invalid(type, field, `"${field}" must not be empty`)
-  return invalid(type, field, mustBe(field, issue.message, issue.input))
 }
 
 /**

@@ -1,74 +1,93 @@
 /**
- * valibot schemas of the six calls' input (pipelines-api.md §6 and §9). They check the top
- * level only: properties and traits may hold any JSON, which serialize.ts checks in one pass.
- * Each `message` string completes the sentence `"field" must be ...`. Checks are `v.custom`
- * over small predicates where valibot's own schema would add code to every edge bundle
- * (issue #5): `integrations` values are typed with the nested fields in typed-fields.ts.
+ * The rules of the six calls' input (pipelines-api.md §6 and §9), one per top-level field: a
+ * predicate and the words that complete `"field" must be ...`. They check the top level only:
+ * properties and traits may hold any JSON, which serialize.ts checks in one pass, and the typed
+ * nested fields are typed-fields.ts's. Checked by the small loops below, not by valibot: the rules
+ * were already predicates, and valibot's parser was about 1,050 B gzip of every edge bundle for
+ * naming the first broken one (issue 20 asked for better errors within the same budget).
+ * test/schemas.test.ts holds them to valibot: the same output, and the same first issue.
  */
-import * as v from 'valibot'
 import { isPlainObject, UNSAFE_KEYS } from '../merge.js'
 import { isTimestampInput } from '../timestamp.js'
 import type { MessageType } from '../types.js'
+import { mustBe } from './describe.js'
+
+/** One field's rule. */
+export interface Rule {
+  check: (value: unknown) => boolean
+  /** Completes `"field" must be ...`. */
+  expected: string
+  /** Absent or `undefined` is fine. */
+  optional?: boolean
+}
+
+/** A call's rules, in the order its fields are checked and copied to the message. */
+export type CallRules = Record<string, Rule>
 
 /** A string with at least one character. */
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== ''
 
-const text = v.custom<string>((value) => typeof value === 'string', 'a string')
+const rule = (check: (value: unknown) => boolean, expected: string, optional?: boolean): Rule => ({ check, expected, optional })
+const optional = (required: Rule): Rule => ({ ...required, optional: true })
+
+const text = rule((value) => typeof value === 'string', 'a string')
 /** A name or id the API needs to mean something: an empty one is refused, as the Go library does (issue 20). */
-const name = v.custom<string>(isNonEmptyString, 'a non-empty string')
-const object = v.custom<Record<string, unknown>>(isPlainObject, 'a plain object')
-const optionalText = v.optional(text)
-const optionalName = v.optional(name)
-const optionalObject = v.optional(object)
+const name = rule(isNonEmptyString, 'a non-empty string')
+const object = rule(isPlainObject, 'a plain object')
+const optionalText = optional(text)
+const optionalName = optional(name)
+const optionalObject = optional(object)
 
 const common = {
   messageId: optionalName,
-  timestamp: v.optional(v.custom<Date | string>(isTimestampInput, 'a valid Date or an RFC 3339 string with a zone')),
+  timestamp: rule(isTimestampInput, 'a valid Date or an RFC 3339 string with a zone', true),
   context: optionalObject,
   // Any non-null object, as before; typed-fields.ts checks each value (as merged) is a boolean.
-  integrations: v.optional(
-    v.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null, 'an object of booleans'),
-  ),
+  integrations: rule((value) => typeof value === 'object' && value !== null, 'an object of booleans', true),
 }
 
 const person = { userId: optionalText, anonymousId: optionalText }
 
-export const schemas = {
-  identify: v.looseObject({ ...common, ...person, traits: optionalObject }),
-  track: v.looseObject({ ...common, ...person, groupId: optionalName, event: name, properties: optionalObject }),
-  page: v.looseObject({ ...common, ...person, name: optionalName, category: optionalText, properties: optionalObject }),
-  screen: v.looseObject({ ...common, ...person, name: optionalName, category: optionalText, properties: optionalObject }),
-  group: v.looseObject({ ...common, ...person, groupId: name, objectTypeId: optionalText, traits: optionalObject }),
-  alias: v.looseObject({ ...common, previousId: name, userId: name }),
-} satisfies Record<MessageType, v.GenericSchema>
-
-/** An entry of the schemas above: `v.custom(check)`, or `v.optional` of one. */
-type Entry = { type: string; wrapped?: Entry; check?: (value: unknown) => boolean }
+export const schemas: Record<MessageType, CallRules> = {
+  identify: { ...common, ...person, traits: optionalObject },
+  track: { ...common, ...person, groupId: optionalName, event: name, properties: optionalObject },
+  page: { ...common, ...person, name: optionalName, category: optionalText, properties: optionalObject },
+  screen: { ...common, ...person, name: optionalName, category: optionalText, properties: optionalObject },
+  group: { ...common, ...person, groupId: name, objectTypeId: optionalText, traits: optionalObject },
+  alias: { ...common, previousId: name, userId: name },
+}
 
 /**
- * Copies a call that passes its schema into `out` as `v.safeParse(schema, input).output` would
- * hold it (the schema's keys in its order, then the caller's other own keys but the unsafe ones),
- * without valibot's per-key datasets: a burst of calls spends its time here (issue 8). False as
- * soon as a check fails; the caller then lets valibot parse the input, so every error is still
- * valibot's issue (test/schemas.test.ts holds the two to the same output).
+ * Copies a call that keeps its rules into `out`: the rules' fields in their order, then the
+ * caller's other own keys but the unsafe ones (as valibot's looseObject output; the order decides
+ * the JSON on the wire). No copy of the rules per call: a burst of calls spends its time here
+ * (issue 8). False as soon as a rule is broken; {@link firstBroken} then names it.
  */
-export function parseFast(
-  schema: { entries: Record<string, unknown> },
-  input: Record<string, unknown>,
-  out: Record<string, unknown>,
-): boolean {
-  const { entries } = schema
-  for (const key in entries) {
-    const entry = entries[key] as Entry
-    const optional = entry.type === 'optional'
+export function parseFast(rules: CallRules, input: Record<string, unknown>, out: Record<string, unknown>): boolean {
+  for (const key in rules) {
+    const rule = rules[key]!
     if (!(key in input)) {
-      if (optional) continue
+      if (rule.optional) continue
       return false
     }
     const value = input[key]
-    if (!(optional && value === undefined) && !(optional ? entry.wrapped! : entry).check!(value)) return false
+    if (!(rule.optional && value === undefined) && !rule.check(value)) return false
     out[key] = value
   }
-  for (const key in input) if (Object.hasOwn(input, key) && !Object.hasOwn(entries, key) && !UNSAFE_KEYS.has(key)) out[key] = input[key]
+  for (const key in input) if (Object.hasOwn(input, key) && !Object.hasOwn(rules, key) && !UNSAFE_KEYS.has(key)) out[key] = input[key]
   return true
+}
+
+/** The first rule `input` breaks, in the rules' order: its field, and the sentence that says how. */
+export function firstBroken(rules: CallRules, input: Record<string, unknown>): { field: string; text: string } | undefined {
+  for (const field in rules) {
+    const rule = rules[field]!
+    const value = field in input ? input[field] : undefined
+    if (value === undefined) {
+      if (rule.optional) continue
+      return { field, text: `"${field}" is required` }
+    }
+    if (!rule.check(value)) return { field, text: value === '' ? `"${field}" must not be empty` : mustBe(field, rule.expected, value) }
+  }
+  return undefined
 }

@@ -22,6 +22,11 @@ interface Saved {
    * up to `line`: a resumed run cuts it back to that length (rejected-file.ts).
    */
   rejected?: RejectedAt
+  /**
+   * How many lines up to `line` were rejected (by this run and the runs before it): a resumed run
+   * counts them in its summary and exit code, so a CI loop cannot take the file for clean.
+   */
+  rejectedLines?: number
   complete: boolean
   updatedAt: string
 }
@@ -36,13 +41,15 @@ export class Checkpoint {
     readonly start: number,
     /** The rejected file as the earlier run left it at `start`, when it had one. */
     readonly rejected: RejectedAt | undefined,
+    /** Lines up to `start` that earlier runs rejected (0 for a checkpoint that did not count them). */
+    readonly rejectedLines: number,
   ) {}
 
   /** Reads FILE, or creates it (line 0) when missing. */
   static open(path: string, input: string): Checkpoint {
     if (!existsSync(path)) {
-      const created = new Checkpoint(path, input, 0, undefined)
-      created.save(0, false, undefined)
+      const created = new Checkpoint(path, input, 0, undefined, 0)
+      created.save(0, false, undefined, 0)
       return created
     }
     let saved: Partial<Saved>
@@ -62,18 +69,26 @@ export class Checkpoint {
     if (saved.rejected !== undefined && !isRejectedAt(saved.rejected)) {
       throw new UsageError(`--resume ${path}: not a checkpoint file of this tool (bad "rejected")`)
     }
-    return new Checkpoint(path, input, saved.line as number, saved.rejected)
+    const rejectedLines = saved.rejectedLines ?? 0
+    if (!Number.isInteger(rejectedLines) || rejectedLines < 0) {
+      throw new UsageError(`--resume ${path}: not a checkpoint file of this tool (bad "rejectedLines")`)
+    }
+    return new Checkpoint(path, input, saved.line as number, saved.rejected, rejectedLines)
   }
 
-  /** Writes `line` (and the rejected file's length at it) when they moved: cheap to call often. */
-  save(line: number, complete: boolean, rejected: RejectedAt | undefined): void {
-    const key = `${line} ${complete} ${rejected?.bytes}`
+  /**
+   * Writes `line` (with the rejected file's length and the count of rejected lines up to it) when
+   * they moved: cheap to call often.
+   */
+  save(line: number, complete: boolean, rejected: RejectedAt | undefined, rejectedLines: number): void {
+    const key = `${line} ${complete} ${rejected?.bytes} ${rejectedLines}`
     if (key === this.written) return
     const saved: Saved = {
       version: 1,
       input: this.input,
       line,
       ...(rejected ? { rejected } : {}),
+      rejectedLines,
       complete,
       updatedAt: new Date().toISOString(),
     }

@@ -1,7 +1,8 @@
 /**
  * `cdp-analytics import FILE|-`: a backfill of NDJSON, one message per line, each keeping its own
- * `timestamp` and `messageId`. Streams: reading pauses while too many messages wait for an outcome,
- * so memory stays flat whatever the file's size. See checkpoint.ts for what `--resume` guarantees.
+ * `timestamp` and `messageId`. Streams: reading pauses while too many lines or bytes wait for an
+ * outcome (read-ahead.ts), so memory stays flat whatever the file's size and the client's queue
+ * never refuses a line. See checkpoint.ts for what `--resume` guarantees.
  */
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
@@ -13,6 +14,7 @@ import { createHttpTransport } from '../http-transport.js'
 import { Checkpoint, Frontier } from './checkpoint.js'
 import { checkConflicts, checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
 import { startProgress } from './progress.js'
+import { IMPORT_QUEUE, readAhead } from './read-ahead.js'
 import { RejectedFile } from './rejected-file.js'
 import { TYPES } from './send.js'
 import { type Problem, printSummary, type Tally } from './summary.js'
@@ -51,15 +53,17 @@ export async function runImport(input: string | undefined, values: Values, makeC
     flushAt: batchSize,
     flushInterval: 1000,
     maxInFlight: IN_FLIGHT,
+    // The bounds the read-ahead below stays within.
+    ...IMPORT_QUEUE,
     // node:http with keep-alive: about a fifth of fetch's CPU per request (README, "Transports").
     transport: createHttpTransport(),
     // Validation only: the client builds and checks every message; nothing leaves the process.
     ...(dryRun ? { disable: true } : {}),
   })
-  // Read while fewer than `high` lines wait for an outcome (every request slot busy and one more
-  // batch ready); after a pause, read again once a batch has settled. This bounds memory.
-  const high = (IN_FLIGHT + 1) * batchSize
-  const low = IN_FLIGHT * batchSize
+  // Read while fewer than `high` lines (and bytes) wait for an outcome: every request slot busy and
+  // one more batch ready. After a pause, read again once a batch has settled. This bounds memory,
+  // and keeps the client's queue below its own limits.
+  const limits = readAhead(batchSize, IN_FLIGHT, IMPORT_QUEUE)
 
   const tally: Tally = { read: 0, skipped: 0, delivered: 0, rejected: 0, failed: 0 }
   const rejectedList: Problem[] = []
@@ -67,6 +71,12 @@ export async function runImport(input: string | undefined, values: Values, makeC
   const frontier = new Frontier(skip)
   const rejectedFile = rejectedPath ? openRejectedFile(resolve(rejectedPath), checkpoint) : undefined
   let outstanding = 0
+  /** UTF-8 bytes of the lines given to the client that have no outcome yet. */
+  let outstandingBytes = 0
+  /** Rejected lines of this run past the frontier; counted into `rejectedBehind` once it passes them. */
+  const rejectedAhead = new Set<number>()
+  let rejectedBehind = 0
+  let counted = skip
   let lines: Interface | undefined
   let stopReason: 'interrupted' | 'failed' | undefined
   let wake: (() => void) | undefined
@@ -74,11 +84,12 @@ export async function runImport(input: string | undefined, values: Values, makeC
   // Lines held in memory: those waiting for an outcome, and rejected lines waiting for the lines
   // before them to be written to the --rejected file in order.
   const waiting = () => outstanding + (rejectedFile?.waiting ?? 0)
-  /** Resolves when fewer than `below` lines wait, or the import stops. */
-  const drainTo = (below: number) =>
+  const full = () => waiting() >= limits.lines.high || outstandingBytes >= limits.bytes.high
+  /** Resolves when fewer than the low watermarks wait (lines and bytes), or the import stops. */
+  const drain = () =>
     new Promise<void>((resolve) => {
       const check = () => {
-        if (waiting() >= below && !stopReason) {
+        if ((waiting() >= limits.lines.low || outstandingBytes >= limits.bytes.low) && !stopReason) {
           wake = check
           return
         }
@@ -88,12 +99,21 @@ export async function runImport(input: string | undefined, values: Values, makeC
       check()
     })
 
+  const earlierRejected = checkpoint?.rejectedLines ?? 0
   const saveCheckpoint = (complete = false) =>
-    checkpoint?.save(frontier.line, complete, rejectedFile && { path: rejectedFile.path, bytes: rejectedFile.bytes })
+    checkpoint?.save(
+      frontier.line,
+      complete,
+      rejectedFile && { path: rejectedFile.path, bytes: rejectedFile.bytes },
+      earlierRejected + rejectedBehind,
+    )
   let saveQueued = false
   const settle = (n: number) => {
     frontier.settle(n)
     rejectedFile?.advance(frontier.line)
+    // The rejected lines up to the checkpoint's line, for a resumed run's summary and exit code.
+    for (let k = counted + 1; k <= frontier.line && rejectedAhead.size > 0; k++) if (rejectedAhead.delete(k)) rejectedBehind++
+    counted = frontier.line
     // One write per batch outcome: a batch's callbacks run in one synchronous loop, and this
     // microtask runs after it but before the freed request slot sends the next batch, so a kill
     // at any moment re-sends at most the batches that were on the wire.
@@ -109,10 +129,12 @@ export async function runImport(input: string | undefined, values: Values, makeC
     tally.rejected++
     if (rejectedList.length < LISTED) rejectedList.push({ line: n, reason })
     rejectedFile?.add(n, line)
+    rejectedAhead.add(n)
     settle(n)
   }
-  const onOutcome = (n: number, line: string, error: AnalyticsError | undefined) => {
+  const onOutcome = (n: number, line: string, bytes: number, error: AnalyticsError | undefined) => {
     outstanding--
+    outstandingBytes -= bytes
     if (!error) {
       tally.delivered++
       settle(n)
@@ -131,7 +153,8 @@ export async function runImport(input: string | undefined, values: Values, makeC
 
   const stream: NodeJS.ReadableStream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 256 * 1024 })
   const total = input === '-' ? undefined : statSync(input).size
-  const progress = await startProgress({
+  let consumed = 0
+  const progress = startProgress({
     quiet: values.quiet === true,
     intervalMs: progressInterval * 1000,
     total,
@@ -141,7 +164,6 @@ export async function runImport(input: string | undefined, values: Values, makeC
     dryRun,
   })
 
-  let consumed = 0
   let interrupts = 0
   const onSigint = () => {
     interrupts++
@@ -194,13 +216,15 @@ export async function runImport(input: string | undefined, values: Values, makeC
       // A line without a messageId gets one derived from its content, so that a line sent again
       // after a resume keeps its id and the API can de-duplicate it.
       if (params.messageId === undefined) params.messageId = lineId(line)
+      const bytes = Buffer.byteLength(line)
       outstanding++
+      outstandingBytes += bytes
       const call = analytics[type as MessageType] as (params: unknown, callback: (error: AnalyticsError | undefined) => void) => void
       // The raw line is kept only while it may still be written to the --rejected file.
       const raw = rejectedFile === undefined ? '' : line
-      call.call(analytics, params, (error) => onOutcome(n, raw, error))
+      call.call(analytics, params, (error) => onOutcome(n, raw, bytes, error))
       sent++
-      if (waiting() >= high) await drainTo(low)
+      if (full()) await drain()
       if (rate) {
         const wait = started + (sent / rate) * 1000 - Date.now()
         if (wait > 1) await sleep(wait, () => stopReason !== undefined)
@@ -221,10 +245,11 @@ export async function runImport(input: string | undefined, values: Values, makeC
   rejectedFile?.close()
   saveCheckpoint(!stopReason)
 
-  printSummary({ input, tally, rejectedList, failedList, dryRun, checkpoint, frontier, rejectedPath, stopReason })
+  printSummary({ input, tally, earlierRejected, rejectedList, failedList, dryRun, checkpoint, frontier, rejectedPath, stopReason })
   if (stopReason === 'interrupted') return EXIT.interrupted
   if (stopReason === 'failed' || tally.failed > 0) return EXIT.failed
-  return tally.rejected > 0 ? EXIT.rejected : EXIT.ok
+  // The whole file's result: lines rejected by earlier runs of a resumed import count too.
+  return tally.rejected + earlierRejected > 0 ? EXIT.rejected : EXIT.ok
 }
 
 /**

@@ -6,6 +6,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { ConfigError } from '@cdp-analytics/core'
 import { Analytics, type NodeAnalyticsOptions } from '../analytics.js'
+import { VERSION } from '../version.js'
 import { runImport } from './import.js'
 import { EXIT, helpText, integerFlag, parse, stringFlag, UsageError, type Values } from './options.js'
 import { send } from './send.js'
@@ -17,7 +18,7 @@ function clientFactory(values: Values, dryRun: boolean) {
     const endpoint = stringFlag(values, 'endpoint') ?? (process.env.CDP_ENDPOINT || undefined)
     const region = stringFlag(values, 'region') ?? (process.env.CDP_REGION || undefined)
     const maxRetries = integerFlag(values, 'max-retries', 0)
-    const timeout = integerFlag(values, 'timeout', 1)
+    const timeout = integerFlag(values, 'request-timeout', 1)
     return new Analytics({
       writeKey,
       ...(endpoint ? { endpoint } : {}),
@@ -34,9 +35,18 @@ function clientFactory(values: Values, dryRun: boolean) {
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parse(argv)
   const [command, target, ...extra] = positionals
-  if (values.help || command === 'help' || command === undefined) {
+  if (values.version) {
+    process.stdout.write(`cdp-analytics ${VERSION}\n`)
+    return EXIT.ok
+  }
+  // Help asked for goes to stdout (to page or grep it); help instead of a command is a usage error.
+  if (values.help || command === 'help') {
     process.stdout.write(`${helpText()}\n`)
-    return command === undefined && !values.help ? EXIT.usage : EXIT.ok
+    return EXIT.ok
+  }
+  if (command === undefined) {
+    process.stderr.write(`${helpText()}\n`)
+    return EXIT.usage
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`)
   if (command === 'send') return send(target, values, clientFactory(values, false))

@@ -25,6 +25,8 @@ interface Flag {
   value?: string
   help: string
   short?: string
+  /** Said when the flag is given to a command that does not take it. */
+  elsewhere?: string
 }
 
 export const FLAGS = {
@@ -42,8 +44,9 @@ export const FLAGS = {
     help: "your workspace's data center (default: $CDP_REGION, else us); data sent to the wrong one is dropped",
   },
   'max-retries': { type: 'string', scope: 'all', value: 'N', help: 'retries per request after the first attempt (default 10)' },
-  timeout: { type: 'string', scope: 'all', value: 'MS', help: 'per-request timeout in ms (default 10000)' },
+  'request-timeout': { type: 'string', scope: 'all', value: 'MS', help: 'per-request timeout in ms (default 10000)' },
   help: { type: 'boolean', scope: 'all', short: 'h', help: 'show this help' },
+  version: { type: 'boolean', scope: 'all', short: 'v', help: 'print the version' },
   // send
   'user-id': { type: 'string', scope: 'send', value: 'ID', help: 'userId (alias: the new id)' },
   'anonymous-id': { type: 'string', scope: 'send', value: 'ID', help: 'anonymousId' },
@@ -59,6 +62,13 @@ export const FLAGS = {
   integrations: { type: 'string', scope: 'send', value: 'JSON', help: 'integrations object, e.g. {"All":false}' },
   timestamp: { type: 'string', scope: 'send', value: 'TIME', help: 'when it happened, RFC 3339 with a zone (default: now)' },
   'message-id': { type: 'string', scope: 'send', value: 'ID', help: 'messageId, for de-duplication (default: generated)' },
+  timeout: {
+    type: 'string',
+    scope: 'send',
+    value: 'S',
+    help: 'give up when not delivered within S seconds, retries included (default 30)',
+    elsewhere: 'the per-request timeout is --request-timeout MS',
+  },
   // import
   resume: {
     type: 'string',
@@ -90,15 +100,54 @@ export function parse(argv: string[]): { positionals: string[]; values: Values }
     const { positionals, values } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
     return { positionals, values: values as Values }
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    throw new UsageError(parseErrorText(error as Error & { code?: string }))
   }
+}
+
+/**
+ * util.parseArgs's errors in the CLI's words: its unknown-option text ends in advice about
+ * positionals with an unbalanced quote (`as in '-- "--version"`), which misleads more than it helps.
+ */
+export function parseErrorText(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1]
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    const near = nearestFlag(option.replace(/^-+/, ''))
+    return `unknown flag ${option}${near ? ` (did you mean --${near}?)` : ''}`
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return `${option} needs a value`
+  return error.message
+}
+
+/** The flag within two edits of `name` (a typo), if one is. */
+export function nearestFlag(name: string): FlagName | undefined {
+  let best: { flag: FlagName; distance: number } | undefined
+  for (const flag of Object.keys(FLAGS) as FlagName[]) {
+    const distance = editDistance(name, flag)
+    if (distance <= 2 && (!best || distance < best.distance)) best = { flag, distance }
+  }
+  return best?.flag
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = row
+  }
+  return previous[b.length]!
 }
 
 /** Flags given that the command does not take. */
 export function checkScope(values: Values, scope: 'send' | 'import'): void {
   for (const name of Object.keys(values) as FlagName[]) {
-    const flag = FLAGS[name]
-    if (flag.scope !== 'all' && flag.scope !== scope) throw new UsageError(`--${name} is not a flag of "${scope}"`)
+    const flag: Flag = FLAGS[name]
+    if (flag.scope !== 'all' && flag.scope !== scope) {
+      throw new UsageError(`--${name} is not a flag of "${scope}"${flag.elsewhere ? ` (${flag.elsewhere})` : ''}`)
+    }
   }
 }
 
@@ -168,15 +217,18 @@ const USAGE = `Usage:
   cdp-analytics send <identify|track|page|screen|group|alias> [flags]
   cdp-analytics import <FILE.ndjson | -> [flags]
 
-send     one call; waits for its outcome. Exit 0 when delivered, otherwise prints the reason and exits 1.
+send     one call; waits for its outcome (at most --timeout), printing each retry on stderr. Exit 0
+         when delivered, otherwise prints the reason and exits 1; after Ctrl-C says what was not
+         delivered and exits 130.
 import   backfill: each line of the file (or stdin with -) is one message with a "type" field,
          keeping its timestamp and messageId. Prints a summary; exit 0 when every line was delivered,
-         3 when some lines were rejected, 1 when delivery failed (re-run with the same --resume to
-         continue), 130 after Ctrl-C (stops after what is in flight and writes the checkpoint).
+         3 when some lines were rejected (in this run or, with --resume, in earlier ones), 1 when
+         delivery failed (re-run with the same --resume to continue), 130 after Ctrl-C (stops after
+         what is in flight and writes the checkpoint).
 
 Examples:
   CDP_WRITE_KEY=... cdp-analytics send track --user-id u1 --event "Signed Up" --properties '{"plan":"pro"}'
-  cdp-analytics send identify --user-id u1 --traits '{"email":"u1@example.com"}'
+  cdp-analytics send identify --user-id u1 --traits '{"email":"u1@example.com"}' --timeout 10
   cdp-analytics import events.ndjson --resume events.checkpoint --rejected rejected.ndjson
   zcat events.ndjson.gz | cdp-analytics import - --rate 500
 

@@ -1,10 +1,10 @@
 /**
- * Import progress on stderr. On a terminal: a bar redrawn in place by cli-progress, with percent
- * and ETA for a file. The library is imported only then, so neither `@cdp-analytics/node`'s entry
- * nor an import whose stderr is a log or a pipe ever loads it. Otherwise (a log, CI): a plain line
- * every `intervalMs`, which a log keeps readable.
+ * Import progress on stderr. On a terminal: one line redrawn in place (a bar, percent and ETA for a
+ * file, then the counts), fitted to the terminal's width and redrawn when the terminal is resized.
+ * Otherwise (a log, CI): a plain line every `intervalMs`, which a log keeps readable. No
+ * dependency: the whole display is the few functions below (issue 20: cli-progress and its five
+ * dependencies did less, and cut the line at 80 columns).
  */
-import type { GenericFormatter, SingleBar } from 'cli-progress'
 import type { Tally } from './summary.js'
 
 export interface ProgressOptions {
@@ -30,12 +30,18 @@ export interface Progress {
 
 /** How often the bar takes new counts, in ms (it redraws only when its text changed). */
 const BAR_UPDATE_MS = 250
+/** Widths of the bar itself, in columns: it shrinks to make room for the text, and goes below the least. */
+const BAR_WIDTH = { most: 24, least: 8 } as const
+/** Columns assumed when a terminal does not say (`columns` 0 or missing) and `$COLUMNS` is not set. */
+const DEFAULT_COLUMNS = 80
+/** Erases from the cursor to the end of the line: after `\r` and a shorter text, nothing of the drawing before stays. */
+const ERASE_LINE = '\u001b[K'
 
 /** Starts the display that suits the stream: a bar on a terminal, plain lines otherwise. */
-export async function startProgress(options: ProgressOptions): Promise<Progress> {
+export function startProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr
   if (options.quiet) return new PlainLines(options, stream, 0)
-  if (stream.isTTY === true) return Bar.start(options, stream)
+  if (stream.isTTY === true) return new Bar(options, stream)
   return new PlainLines(options, stream, options.intervalMs)
 }
 
@@ -99,45 +105,46 @@ class PlainLines implements Progress {
   }
 }
 
-/** A terminal: cli-progress draws the bar, its percent and its ETA (from the bytes read) in place. */
+/**
+ * The terminal line: `fraction` (when the size is known) draws a bar, then `text`. It fits in
+ * `columns - 1` (a character in the last column would wrap the cursor to the next line, and the
+ * next redraw could not overwrite it): the bar shrinks, then goes, then the text is cut with "…".
+ */
+export function barLine(fraction: number | undefined, text: string, columns: number): string {
+  const room = Math.max(columns - 1, 1)
+  if (fraction !== undefined) {
+    const width = Math.min(BAR_WIDTH.most, room - text.length - 1)
+    if (width >= BAR_WIDTH.least) {
+      const filled = Math.round(Math.min(Math.max(fraction, 0), 1) * width)
+      return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${text}`
+    }
+  }
+  return text.length <= room ? text : `${text.slice(0, room - 1)}…`
+}
+
+/** The width to fit: the terminal's, else `$COLUMNS`, else 80. */
+export function terminalColumns(stream: ProgressStream): number {
+  if (stream.columns !== undefined && stream.columns > 0) return stream.columns
+  const fromEnv = Number(process.env.COLUMNS)
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_COLUMNS
+}
+
+/** A terminal: one line, redrawn in place when its text changes or the terminal is resized. */
 class Bar implements Progress {
   private readonly timer: NodeJS.Timeout
   private readonly started = Date.now()
+  private readonly redraw = () => this.draw(true)
+  private drawn: string | undefined
   private active = true
 
-  private constructor(
+  constructor(
     private readonly options: ProgressOptions,
     private readonly stream: ProgressStream,
-    private readonly bar: SingleBar,
   ) {
-    bar.start(options.total ?? 0, 0, { counts: this.counts() })
-    this.timer = setInterval(() => bar.update(options.bytesRead(), { counts: this.counts() }), BAR_UPDATE_MS)
+    this.timer = setInterval(() => this.draw(false), BAR_UPDATE_MS)
     this.timer.unref()
-  }
-
-  static async start(options: ProgressOptions, stream: ProgressStream): Promise<Bar> {
-    // cli-progress is CommonJS: its classes are properties of the default export.
-    const { default: cliProgress } = await import('cli-progress')
-    const tokens = options.total ? '{bar} {percentage}% · ETA {eta_formatted} · {counts}' : '{counts}'
-    // The line is cut to the terminal's width rather than wrapped: a wrapped line could not be
-    // redrawn in place. (cli-progress's own no-wrap mode switches the terminal's wrapping off,
-    // which a kill would leave off.)
-    const format: GenericFormatter = (barOptions, params, payload) =>
-      cliProgress.Format.Formatter({ ...barOptions, format: tokens }, params, payload).slice(0, Math.max(params.maxWidth - 1, 1))
-    const bar = new cliProgress.SingleBar(
-      {
-        stream,
-        format,
-        formatTime: (seconds) => (typeof seconds === 'number' ? duration(seconds) : '?'), // 'NULL' or 'INF' before a rate is known
-        barsize: 12,
-        etaBuffer: 40, // 10 s of updates: a steadier ETA than the default 10 (2.5 s)
-        linewrap: true,
-        clearOnComplete: true,
-        gracefulExit: false, // the import handles Ctrl-C itself
-      },
-      cliProgress.Presets.shades_classic,
-    )
-    return new Bar(options, stream, bar)
+    stream.on('resize', this.redraw)
+    this.draw(false)
   }
 
   note(text: string): void {
@@ -146,12 +153,22 @@ class Bar implements Progress {
   }
 
   stop(): void {
-    clearInterval(this.timer)
-    if (this.active) this.bar.stop()
+    if (!this.active) return
     this.active = false
+    clearInterval(this.timer)
+    this.stream.off('resize', this.redraw)
+    if (this.drawn !== undefined) this.stream.write(`\r${ERASE_LINE}`) // the line is left empty for what follows
   }
 
-  private counts(): string {
-    return countsText(this.options.tally(), (Date.now() - this.started) / 1000, this.options.dryRun)
+  private draw(always: boolean): void {
+    const { total, dryRun } = this.options
+    const seconds = (Date.now() - this.started) / 1000
+    const counts = countsText(this.options.tally(), seconds, dryRun)
+    const read = this.options.bytesRead()
+    const text = total ? `${positionText(read, total, seconds)} · ${counts}` : counts
+    const line = barLine(total ? read / total : undefined, text, terminalColumns(this.stream))
+    if (line === this.drawn && !always) return
+    this.drawn = line
+    this.stream.write(`\r${line}${ERASE_LINE}`)
   }
 }

@@ -18,6 +18,8 @@ export interface Tally {
 export interface SummaryInput {
   input: string
   tally: Tally
+  /** Lines that earlier runs of a resumed import rejected (from the checkpoint). */
+  earlierRejected: number
   rejectedList: Problem[]
   failedList: Problem[]
   dryRun: boolean
@@ -27,6 +29,17 @@ export interface SummaryInput {
   stopReason: 'interrupted' | 'failed' | undefined
 }
 
+/** "rejected 4 (written to bad.ndjson)", or with a resumed import's earlier runs: "rejected 6: 4 in this run, 2 in earlier runs ...". */
+export function rejectedLine(s: Pick<SummaryInput, 'tally' | 'earlierRejected' | 'rejectedPath'>): string {
+  const now = s.tally.rejected
+  const total = now + s.earlierRejected
+  const file = s.rejectedPath && total > 0 ? `written to ${s.rejectedPath}` : ''
+  if (s.earlierRejected === 0) return `rejected ${now}${file ? ` (${file})` : ''}`
+  const where = `listed in the earlier summaries${file ? `, ${file}` : ''}`
+  const split = now === 0 ? `all ${total} in earlier runs` : `${now} in this run, ${s.earlierRejected} in earlier runs`
+  return `rejected ${total}: ${split} (${where})`
+}
+
 export function printSummary(s: SummaryInput): void {
   const { tally } = s
   const out: string[] = []
@@ -34,7 +47,7 @@ export function printSummary(s: SummaryInput): void {
   out.push(`import ${name}${s.dryRun ? ' (dry run: nothing sent)' : ''}: ${tally.read} lines read`)
   if (tally.skipped) out.push(`skipped ${tally.skipped} (already done, per the checkpoint)`)
   out.push(`${s.dryRun ? 'valid' : 'delivered'} ${tally.delivered}`)
-  out.push(`rejected ${tally.rejected}${s.rejectedPath && tally.rejected ? ` (written to ${s.rejectedPath})` : ''}`)
+  out.push(rejectedLine(s))
   for (const problem of s.rejectedList) out.push(`  line ${problem.line}: ${problem.reason}`)
   if (tally.rejected > s.rejectedList.length) out.push(`  ... and ${tally.rejected - s.rejectedList.length} more`)
   out.push(`failed ${tally.failed}`)

@@ -24,6 +24,18 @@ export function sourceManifest(name: Published): Manifest {
   return JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as Manifest
 }
 
+/** The dependency fields of a manifest, where a `workspace:` range would leave the tarball uninstallable. */
+const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'] as const
+
+/** Every `workspace:` range of `manifest`, as `field.name: range` (what `npm pack` leaves in a tarball). */
+export function workspaceRanges(manifest: Manifest): string[] {
+  return DEPENDENCY_FIELDS.flatMap((field) =>
+    Object.entries((manifest[field] ?? {}) as Record<string, string>)
+      .filter(([, range]) => range.startsWith('workspace:'))
+      .map(([name, range]) => `${field}.${name}: ${range}`),
+  )
+}
+
 /** Absolute paths of the tarballs `pnpm pack` made in the global setup. */
 export function tarballs(): Record<Published, string> {
   return inject('tarballs')
