@@ -39,6 +39,13 @@
  * 150 B; everything 16,747 -> 16,512 B. Limits lowered to 11.9 and 16.7 kB (the size-limit CLI measures "everything" at 16,601 B, a little above this script).
  * Issue 20, within them: the "no waitUntil" warning checked one microtask later (+44 B, { Analytics }
  * 11,896 B) and Journeys-limits texts that cut long names (everything 16,583 B; 16,660 B by the CLI).
+ * Issue 18, the Node spool: the core's durable-store hooks that every client carries
+ * (`Runtime.store`: accept, settled, beforeSend; failing the oldest waiting messages for a store's
+ * `whenFull`, which close()'s deadline now shares): { Analytics } 11,756 -> 11,865 B (+109 B,
+ * within 11.9 kB). `DurableCore` (enqueueStored, the one way in for stored messages) and
+ * `parseStored` are core exports the edge client does not use, so a worker importing { Analytics }
+ * does not carry them; "everything" does, through the edge's `export *` of the core:
+ * 16,642 -> 17,008 B (+366 B; limit 16.7 -> 17.1 kB).
  */
 const worker = (config) => ({
   ...config,
@@ -54,7 +61,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '16.7 kB',
+    limit: '17.1 kB',
     modifyEsbuildConfig: worker,
   },
   {

@@ -11,6 +11,9 @@
  * events as fit 500,000 bytes of our messages); 'default' leaves every SDK at its defaults.
  */
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Agent, request as httpRequest } from 'node:http'
 import { trackParams } from './workload.mjs'
 
@@ -21,19 +24,27 @@ const CLOSE_TIMEOUT = 600_000
 const UNLIMITED = 1_000_000
 const MAX_BODY_BYTES = 500_000
 
-/** Ours, with the batch settings of the run and the given transport (the default is fetch). */
-async function createCdp({ url, batch }, transport) {
+/**
+ * Ours, with the batch settings of the run and the given transport (the default is fetch); with
+ * `sync`, the on-disk spool (issue 18) in a new directory under the OS temp dir, removed after.
+ */
+async function createCdp({ url, batch }, transport, sync) {
   const { Analytics } = await import('@cdp-analytics/node')
   const size = batch.kind === 'max' ? UNLIMITED : batch.flushAt
+  const dir = sync ? mkdtempSync(join(tmpdir(), 'cdp-bench-spool-')) : undefined
   const client = new Analytics({
     writeKey: WRITE_KEY,
     endpoint: url,
     ...(transport ? { transport: await transport() } : {}),
     ...(batch.kind === 'default' ? {} : { flushAt: size, maxBatchSize: size }),
+    ...(dir ? { spool: { dir, sync } } : {}),
   })
   return {
     track: (seq) => client.track(trackParams(seq)),
-    close: () => client.close({ timeout: CLOSE_TIMEOUT }),
+    close: async () => {
+      await client.close({ timeout: CLOSE_TIMEOUT })
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
 
@@ -41,6 +52,21 @@ export const contenders = {
   cdp: {
     label: 'cdp-analytics',
     create: (options) => createCdp(options),
+  },
+
+  'cdp-spool': {
+    label: "cdp-analytics + spool (sync: 'interval')",
+    create: (options) => createCdp(options, undefined, 'interval'),
+  },
+
+  'cdp-spool-never': {
+    label: "cdp-analytics + spool (sync: 'never')",
+    create: (options) => createCdp(options, undefined, 'never'),
+  },
+
+  'cdp-spool-always': {
+    label: "cdp-analytics + spool (sync: 'always')",
+    create: (options) => createCdp(options, undefined, 'always'),
   },
 
   'cdp-http': {

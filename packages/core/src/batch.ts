@@ -17,6 +17,11 @@ export interface QueuedMessage {
   json: string
   bytes: number
   callback: Callback | undefined
+  /**
+   * What the runtime's {@link MessageStore} keeps to find this message's record again (the Node
+   * spool: its segment); handed back with the outcome. Undefined without a store.
+   */
+  stored?: unknown
 }
 
 /** The message of a queued call, parsed back from its JSON when it was not kept. */

@@ -4,10 +4,10 @@
  */
 import { nanoid } from 'nanoid'
 import { basicAuthorization } from './auth.js'
-import { messageOf, type Batch } from './batch.js'
+import { messageOf, type Batch, type QueuedMessage } from './batch.js'
 import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
-import { type AnalyticsError, ClosedError, type DeliveryError, type FailureReason, QueueFullError } from './errors.js'
+import { type AnalyticsError, ClosedError, type FailureReason, QueueFullError } from './errors.js'
 import { buildMessage, callbackMistake, type BuildSettings } from './messages/build.js'
 import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
@@ -16,6 +16,7 @@ import { RateGate } from './rate-gate.js'
 import { Scheduler } from './scheduler.js'
 import { OPTION_NAMES, unknownOptionWarnings } from './unknown-options.js'
 import { serializeMessage } from './serialize.js'
+import type { MessageStore } from './store.js'
 import { isoClock } from './timestamp.js'
 import type { Transport } from './transport.js'
 import type {
@@ -44,6 +45,11 @@ export interface Runtime {
   flushOnCount?: boolean
   /** Called after each accepted message (the edge adapter hooks waitUntil here). */
   onEnqueue?: () => void
+  /**
+   * A durable store (the Node spool): every accepted call is handed to it, and every message's
+   * outcome goes back to it (store.ts). @default none: messages live in memory only
+   */
+  store?: MessageStore
   /** The adapter's own options, besides the core's: any other is warned about as unknown. */
   options?: readonly string[]
 }
@@ -107,6 +113,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
   #pastDeadline = 0
   #timers: TimerHost
   #onEnqueue: (() => void) | undefined
+  #store: MessageStore | undefined
   #closing: Promise<void> | undefined
   #counts = { enqueued: 0, delivered: 0, failed: 0, requests: 0, retries: 0 }
   #failedByReason: Partial<Record<FailureReason, number>> = {}
@@ -129,6 +136,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     this.#checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
     this.#timers = runtime.timers ?? defaultTimers
     this.#onEnqueue = runtime.onEnqueue
+    this.#store = runtime.store
     const { now } = options
     this.#build = {
       library: runtime.library,
@@ -269,7 +277,17 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     if (this.settings.disable) return this.#pretendDelivered(message, callback)
     const full = this.scheduler.full(serialized.bytes)
     if (full) return this.#refuseFull(full, callback)
-    this.scheduler.add({ message: callback && message, json: serialized.json, bytes: serialized.bytes, callback })
+    const item: QueuedMessage = {
+      message: callback && message,
+      json: serialized.json,
+      bytes: serialized.bytes,
+      callback,
+      stored: undefined,
+    }
+    // The store keeps only what the queue takes: the queue's bounds first, then the store's.
+    const refused = this.#store?.accept(item)
+    if (refused) return this.#refuse(refused, message, callback)
+    this.scheduler.add(item)
     this.#counts.enqueued++
     this.#onEnqueue?.()
   }
@@ -337,8 +355,9 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  #settleBatch(batch: Batch, error: DeliveryError | undefined): void {
+  #settleBatch(batch: Batch, error: AnalyticsError | undefined): void {
     batch.reported = true
+    this.#store?.settled(batch.items, error)
     if (error) {
       let unhandled = 0
       for (const item of batch.items) if (!item.callback) unhandled++
@@ -397,6 +416,8 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     if (this.#pastDeadline > 0) controller.abort()
     this.#sending.add(controller)
     try {
+      const stored = this.#store?.beforeSend?.(batch.items)
+      if (stored) await stored
       await deliverBatch(batch, delivery, controller.signal)
     } finally {
       this.#sending.delete(controller)

@@ -1,6 +1,10 @@
 export { AnalyticsCore } from './client.js'
 export type { AnalyticsEvents, AnalyticsStats, CloseOptions, Runtime } from './client.js'
 export type { AnalyticsOptions } from './options.js'
+export { DurableCore } from './durable.js'
+export type { DurableStats } from './durable.js'
+export { parseStored } from './store.js'
+export type { MessageStore, StoreItem, StoredMessage } from './store.js'
 export { defineTrackingPlan } from './plan.js'
 export type {
   GroupParamsOf,

@@ -12,7 +12,7 @@
 import { Batch, type QueuedMessage } from './batch.js'
 import { requestIsDue, takeCount } from './batch-policy.js'
 import { deadlineError } from './deliver.js'
-import { DeliveryError } from './errors.js'
+import { type AnalyticsError, DeliveryError } from './errors.js'
 import type { RateGate } from './rate-gate.js'
 import type { CancelTimer, TimerHost } from './types.js'
 
@@ -30,8 +30,8 @@ export interface SchedulerLimits {
 export interface SchedulerHooks {
   /** Sends a batch until it has an outcome; must call `settle` and never reject. */
   deliver: (batch: Batch) => Promise<void>
-  /** Reports the outcome of batches the scheduler itself fails (close deadline). */
-  settle: (batch: Batch, error: DeliveryError) => void
+  /** Reports the outcome of batches the scheduler itself fails (close deadline, a store's drops). */
+  settle: (batch: Batch, error: AnalyticsError) => void
   timers: TimerHost | undefined
   /** False: reaching `flushAt` starts nothing; the adapter flushes (the edge drains on waitUntil). */
   flushOnCount?: boolean
@@ -102,6 +102,23 @@ export class Scheduler {
   }
 
   /**
+   * Fails the oldest waiting messages while `where` holds for them (a store dropping its oldest
+   * records) with `error`, reported after the current call returns; returns how many. Taken from
+   * the head like a send, so flushes count them as settled; messages being sent keep their course.
+   */
+  failOldestWhile(where: (item: QueuedMessage) => boolean, error: AnalyticsError): number {
+    let count = 0
+    while (count < this.queuedMessages && where(this.#queue[this.#head + count]!)) count++
+    if (count === 0) return 0
+    const batch = this.#take(count)
+    queueMicrotask(() => {
+      this.#hooks.settle(batch, error)
+      this.#resolveFlushes()
+    })
+    return count
+  }
+
+  /**
    * Sends everything queued so far; settles when all of it has an outcome. Concurrent calls
    * with nothing queued in between share one promise.
    */
@@ -122,10 +139,7 @@ export class Scheduler {
   /** Fails every message not yet sending with a deadline error (used when close() times out). */
   failWaiting(): void {
     this.stopTimer()
-    if (this.queuedMessages === 0) return
-    const batch = this.#take(this.queuedMessages)
-    this.#hooks.settle(batch, deadlineError(0))
-    this.#resolveFlushes()
+    this.failOldestWhile(() => true, deadlineError(0))
   }
 
   stopTimer(): void {

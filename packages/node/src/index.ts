@@ -1,5 +1,7 @@
 export { Analytics } from './analytics.js'
 export type { NodeAnalyticsOptions } from './analytics.js'
+export type { SpoolOptions } from './spool/options.js'
+export type { SpoolStats } from './spool/types.js'
 export { VERSION } from './version.js'
 export { closeOnSignals } from './shutdown.js'
 export type { CloseOnSignalsOptions } from './shutdown.js'

@@ -8,6 +8,7 @@ import type { Analytics, AnalyticsError, Callback, Message, RequestInfo, Transpo
 import { startCollector, type Collector } from '../../src/testing/index.js'
 import { FAULT_CASES, MATRIX, attemptsIfClears, attemptsIfPersists, outcomeUnderClose, type FaultCase } from './fault-cases.js'
 import { client, deadPort, expectAllValid, WRITE_KEY } from './setup.js'
+import { segmentFiles, spoolDir, spooledMessages } from './spool.js'
 
 const started: Collector[] = []
 afterEach(async () => {
@@ -72,6 +73,8 @@ async function sendAll(run: Recorded): Promise<void> {
 
 /** The transport the matrix runs over; set by describeFaultMatrix. */
 let makeTransport: () => Transport
+/** Each client keeps a spool in a directory of its own (issue 18); set by describeFaultMatrix. */
+let withSpool = false
 
 function matrixClient(endpoint: string, overrides: Parameters<typeof client>[1] = {}): Recorded {
   return record(
@@ -83,9 +86,23 @@ function matrixClient(endpoint: string, overrides: Parameters<typeof client>[1] 
       timeout: MATRIX.timeout,
       maxRetryDelay: MATRIX.maxRetryDelay,
       retryBackoff: () => MATRIX.backoff,
+      ...(withSpool ? { spool: { dir: spoolDir() } } : {}),
       ...overrides,
     }),
   )
+}
+
+/**
+ * With a spool: a message with a final outcome has left it, and one failed by the close deadline
+ * is still in it for the next start (`kept`: the messageIds expected there).
+ */
+function expectSpool(run: Recorded, kept: string[] = []): void {
+  const stats = run.analytics.spool
+  if (!withSpool) return expect(stats).toBeUndefined()
+  const dir = stats!.dir
+  expect(spooledMessages(dir).map((m) => m.messageId)).toEqual(kept)
+  if (kept.length === 0) expect(segmentFiles(dir)).toEqual([])
+  expect(stats!.unsettled).toBe(kept.length)
 }
 
 const idsOf = (rawBody: string): string[] =>
@@ -141,8 +158,9 @@ function expectAttemptsWithinTimeout(run: Recorded, timeout: number): void {
 }
 
 /** The whole matrix over one transport. */
-export function describeFaultMatrix(name: string, make: () => Transport): void {
+export function describeFaultMatrix(name: string, make: () => Transport, options: { spool?: boolean } = {}): void {
   makeTransport = make
+  withSpool = options.spool === true
   describe(`${name}: fault matrix: the fault persists`, () => {
     it.each(FAULT_CASES.map((row) => [row.name, row] as const))('%s', async (_name, row: FaultCase) => {
       const { local, endpoint } = await faultyEndpoint(row)
@@ -150,6 +168,7 @@ export function describeFaultMatrix(name: string, make: () => Transport): void {
       await sendAll(run)
       expect(run.requests).toHaveLength(attemptsIfPersists(row))
       expectOutcomes(run, local, row.persists, row.says)
+      expectSpool(run)
       expectAttemptsWithinTimeout(run, MATRIX.timeout)
       expect(run.analytics.stats).toMatchObject({
         requests: attemptsIfPersists(row),
@@ -198,6 +217,7 @@ export function describeFaultMatrix(name: string, make: () => Transport): void {
       } else {
         expectOutcomes(run, local, expected, row.says)
       }
+      expectSpool(run)
       expectAttemptsWithinTimeout(run, MATRIX.timeout)
     })
   })
@@ -215,7 +235,8 @@ export function describeFaultMatrix(name: string, make: () => Transport): void {
       expect(took).toBeLessThan(5 * MATRIX.closeTimeout)
       await callbacks
       const expected = outcomeUnderClose(row)
-      expectOutcomes(run, local, expected, expected === 'deadline' ? /close\(\) deadline/ : row.says, { lastAttemptCut: true })
+      const ids = expectOutcomes(run, local, expected, expected === 'deadline' ? /close\(\) deadline/ : row.says, { lastAttemptCut: true })
+      expectSpool(run, expected === 'deadline' ? ids : [])
       if (expected === 'deadline') expect(run.analytics.stats.failedByReason).toEqual({ deadline: CALLS.length })
       // After close, a call is refused with its own reason rather than sent or lost.
       const late = await new Promise<AnalyticsError | undefined>((resolve) =>
@@ -259,6 +280,7 @@ export function describeFaultMatrix(name: string, make: () => Transport): void {
       // Each batch arrived whole: two messages per request, as cut.
       expect(local.requests.map((r) => idsOf(r.rawBody).length)).toEqual([2, 2, 2])
       expect(run.analytics.stats).toMatchObject({ delivered: 6, failed: 0 })
+      expectSpool(run)
       expectAllValid(local)
     })
   })
