@@ -46,6 +46,11 @@
  * `parseStored` are core exports the edge client does not use, so a worker importing { Analytics }
  * does not carry them; "everything" does, through the edge's `export *` of the core:
  * 16,642 -> 17,008 B (+366 B; limit 16.7 -> 17.1 kB).
+ * Issue 19, Redis Streams: two delivery rules every runtime gets. A batch the API refuses for its body
+ * (400, 413) goes again in halves until the refused messages stand alone, so one bad message no
+ * longer fails up to 999 neighbours (`shouldSplit`, +130 B); and a transport may answer "full" (its
+ * store at its bound), which fails the batch with queue_full without retries (+43 B):
+ * { Analytics } 11,865 -> 12,038 B (limit 11.9 -> 12.1 kB); everything 17,008 -> 17,181 B (17,253 B by the size-limit CLI; limit 17.1 -> 17.3 kB).
  */
 const worker = (config) => ({
   ...config,
@@ -61,7 +66,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '17.1 kB',
+    limit: '17.3 kB',
     modifyEsbuildConfig: worker,
   },
   {
@@ -69,7 +74,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '{ Analytics }',
     gzip: true,
-    limit: '11.9 kB',
+    limit: '12.1 kB',
     modifyEsbuildConfig: worker,
   },
 ]

@@ -1,7 +1,8 @@
 /**
  * A batch is the unit of sending and retrying: once cut from the queue its messages, bytes and
  * messageIds never change, so a retry after an ambiguous failure re-sends exactly the same
- * messages and the server can de-duplicate them.
+ * messages and the server can de-duplicate them. Only a refusal of its body (400, 413) splits it,
+ * into halves that are batches of their own (deliver.ts).
  */
 import { batchBodyBytes } from './limits.js'
 import type { Callback, Message } from './types.js'
