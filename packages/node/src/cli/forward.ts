@@ -43,13 +43,14 @@ export function statsLine(stats: RedisStreamForwarderStats, previousDelivered: n
   ].join(', ')
 }
 
-export async function runForward(url: string | undefined, values: Values, api: ApiSettings): Promise<number> {
+/** `api`: the write key and the rest, read once the command's own arguments are known to be right. */
+export async function runForward(url: string | undefined, values: Values, api: () => ApiSettings): Promise<number> {
   checkScope(values, 'forward')
   if (!url) throw new UsageError('forward needs the Redis URL, such as redis://localhost:6379 (rediss:// for TLS)')
   if (!/^rediss?:\/\//.test(url)) throw new UsageError(`forward: ${JSON.stringify(url)} is not a redis:// or rediss:// URL`)
   const statsInterval = numberFlag(values, 'stats-interval', 0) ?? 10
   const options: Omit<RedisStreamForwarderOptions, 'redis'> = {
-    ...api,
+    ...api(),
     ...defined({
       stream: stringFlag(values, 'stream'),
       group: stringFlag(values, 'group'),

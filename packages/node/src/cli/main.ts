@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     setFlagsFromString('--max-semi-space-size=4')
     return runImport(target, values, clientFactory(values, values['dry-run'] === true))
   }
-  if (command === 'forward') return runForward(target, values, apiSettings(values, false))
+  if (command === 'forward') return runForward(target, values, () => apiSettings(values, false))
   throw new UsageError(`unknown command ${JSON.stringify(command)}: use send, import or forward`)
 }
 

@@ -43,7 +43,12 @@ export const FLAGS = {
     value: 'us|eu',
     help: "your workspace's data center (default: $CDP_REGION, else us); data sent to the wrong one is dropped",
   },
-  'max-retries': { type: 'string', scope: 'all', value: 'N', help: 'retries per request after the first attempt (default 10)' },
+  'max-retries': {
+    type: 'string',
+    scope: 'all',
+    value: 'N',
+    help: 'retries per request after the first attempt (default 10; forward: until the API answers)',
+  },
   'request-timeout': { type: 'string', scope: 'all', value: 'MS', help: 'per-request timeout in ms (default 10000)' },
   help: { type: 'boolean', scope: 'all', short: 'h', help: 'show this help' },
   version: { type: 'boolean', scope: 'all', short: 'v', help: 'print the version' },
