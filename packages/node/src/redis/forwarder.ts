@@ -8,7 +8,7 @@
  * (`XAUTOCLAIM`) and retries its own failed rounds. At-least-once: an entry leaves the stream only
  * once the API accepted it, or once it is in the dead-letter stream.
  */
-import { type AnalyticsError, DurableCore, type DurableStats, type MessageStore, type StoreItem } from '@cdp-analytics/core'
+import { type AnalyticsError, DurableCore, type MessageStore, type StoreItem } from '@cdp-analytics/core'
 import { createHttpTransport, type HttpTransport, SIZE_TRANSPORT } from '../http-transport.js'
 import { unrefTimers } from '../timers.js'
 import { LIBRARY } from '../version.js'
@@ -17,43 +17,9 @@ import { type Held, Ledger } from './ledger.js'
 import { type ForwarderSettings, type RedisStreamForwarderOptions, resolveForwarderOptions, UNLIMITED_RETRIES } from './options.js'
 import { deliveriesError, entryAction } from './policy.js'
 import { type StreamEntry, readStreamReply } from './replies.js'
+import type { ForwarderEnd, RedisStreamForwarder, RedisStreamForwarderStats } from './types.js'
 import { Upkeep } from './upkeep.js'
-import { within } from './within.js'
-
-export interface RedisStreamForwarderStats {
-  /** New entries read (`XREADGROUP >`). */
-  read: number
-  /** Entries taken again: from a forwarder that died (`XAUTOCLAIM`), this consumer's own earlier ones, or another round. */
-  claimed: number
-  /** Entries the API accepted, acknowledged and deleted. */
-  delivered: number
-  /** Entries moved to the dead-letter stream. */
-  deadLettered: number
-  /** Entries read and not yet settled. */
-  held: number
-  /** Redis commands that failed (each retried). */
-  redisErrors: number
-  /** The client that sends to the API: requests, retries, failures by reason. */
-  api: DurableStats
-}
-
-/** How a forwarder ended: `stop()`, or a configuration the API refuses (401, 403, 404...). */
-export type ForwarderEnd = { reason: 'stopped' } | { reason: 'failed'; error: AnalyticsError }
-
-export interface RedisStreamForwarder {
-  /** Creates the group when missing (`XGROUP CREATE … 0 MKSTREAM`), opens the reading connection and starts forwarding. */
-  start(): Promise<void>
-  /**
-   * Stops reading, delivers what it holds (at most `stopTimeout`), acknowledges it, hands what is
-   * left back to the group (claimable at once, its delivery count unchanged) and returns. Runs once.
-   */
-  stop(): Promise<void>
-  /** Settles when the forwarder has stopped, by `stop()` or by a configuration error (never rejects). */
-  readonly done: Promise<ForwarderEnd>
-  readonly stats: RedisStreamForwarderStats
-  /** This forwarder's consumer name in the group. */
-  readonly consumer: string
-}
+import { bounded, sleep, within } from './within.js'
 
 /**
  * A forwarder: delivers a Redis stream filled by `createRedisStreamTransport` to the API, in a
@@ -74,25 +40,6 @@ export function createRedisStreamForwarder(options: RedisStreamForwarderOptions)
 }
 
 const noop = () => undefined
-
-/**
- * The longest any one Redis command may take before it counts as failed (and is tried again): a
- * client that queues commands while it reconnects would otherwise hold the forwarder, and stop().
- */
-const COMMAND_TIMEOUT_MS = 10_000
-
-/** The connection with every call bounded by COMMAND_TIMEOUT_MS (a blocking read by blockMs more). */
-function bounded(redis: RedisCommands, extraMs = 0): RedisCommands {
-  return {
-    kind: redis.kind,
-    call: (command) => within(redis.call(command), COMMAND_TIMEOUT_MS + extraMs),
-    batch: (commands, atomic) => within(redis.batch(commands, atomic), COMMAND_TIMEOUT_MS + extraMs),
-    duplicate: (onError) => redis.duplicate(onError),
-  }
-}
-
-/** Waits `ms` without holding the process open. */
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
 
 class Forwarder implements RedisStreamForwarder, MessageStore {
   readonly settings: ForwarderSettings
@@ -141,6 +88,8 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
     )
     // The node:http transport sizes its keep-alive Agent to the requests in flight (as the Node client does).
     ;(transport as Partial<HttpTransport>)[SIZE_TRANSPORT]?.(options.maxInFlight ?? 4)
+    // Outcomes are this forwarder's to report (the dead-letter stream, its log), not the client's "unhandled" warning.
+    this.client.on('failed', () => undefined)
     this.done = new Promise((resolve) => (this.#end = resolve))
     this.#upkeep = new Upkeep(this)
   }
@@ -160,7 +109,11 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
 
   async #start(): Promise<void> {
     if (this.stopped) throw new Error('this forwarder was stopped; create a new one')
-    await this.ensureGroup()
+    // A start that failed (Redis away) may be tried again.
+    await this.ensureGroup().catch((error) => {
+      this.#starting = undefined
+      throw error
+    })
     // Blocking reads get a connection of their own: on the shared one they would hold every
     // acknowledgement (and the app's own commands) for up to blockMs.
     this.#reader = await this.redis.duplicate((error) => this.redisFailed(error, 'the reading connection'))
@@ -329,7 +282,7 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
     await Promise.race([this.#upkeep.idle(), sleep(this.settings.stopTimeout)])
     const deadline = Date.now() + (failure ? 0 : this.settings.stopTimeout)
     await this.client.close({ timeout: failure ? 0 : this.settings.stopTimeout })
-    await this.#upkeep.finish(deadline)
+    if (this.#starting) await this.#upkeep.finish(deadline)
     this.#reader?.close()
     this.#end(failure ? { reason: 'failed', error: failure } : { reason: 'stopped' })
   }

@@ -6,7 +6,7 @@
  */
 export { createRedisStreamTransport } from './transport.js'
 export { createRedisStreamForwarder } from './forwarder.js'
-export type { ForwarderEnd, RedisStreamForwarder, RedisStreamForwarderStats } from './forwarder.js'
+export type { ForwarderEnd, RedisStreamForwarder, RedisStreamForwarderStats } from './types.js'
 export type { RedisStreamForwarderOptions, RedisStreamTransportOptions } from './options.js'
 export { DEFAULT_GROUP, DEFAULT_STREAM } from './options.js'
 export type { IoRedisLike, NodeRedisLike, RedisClientLike } from './client.js'
