@@ -25,9 +25,17 @@ export interface QueuedMessage {
   stored?: unknown
 }
 
-/** The message of a queued call, parsed back from its JSON when it was not kept. */
-export function messageOf(item: QueuedMessage): Message {
-  return item.message ?? (JSON.parse(item.json) as Message)
+/**
+ * The message of a queued call, parsed back from its JSON when it was not kept; undefined for a
+ * stored record that is not JSON after all (`checkStored` does not parse): it can only fail.
+ */
+export function messageOf(item: QueuedMessage): Message | undefined {
+  if (item.message) return item.message
+  try {
+    return JSON.parse(item.json) as Message
+  } catch {
+    return undefined
+  }
 }
 
 export class Batch {
