@@ -51,6 +51,9 @@
  * longer fails up to 999 neighbours (`shouldSplit`, +130 B); and a transport may answer "full" (its
  * store at its bound), which fails the batch with queue_full without retries (+43 B):
  * { Analytics } 11,865 -> 12,038 B (limit 11.9 -> 12.1 kB); everything 17,008 -> 17,181 B (17,253 B by the size-limit CLI; limit 17.1 -> 17.3 kB).
+ * Then `checkStored`, the guard of `enqueueStored()` that parses nothing (a Redis forwarder spent a fifth
+ * of its CPU in JSON.parse there), and a `messageOf` that survives a record that is no JSON after all:
+ * { Analytics } 12,046 B; everything 17,266 B (17,339 B by the CLI; limit 17.3 -> 17.4 kB).
  */
 const worker = (config) => ({
   ...config,
@@ -66,7 +69,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '17.3 kB',
+    limit: '17.4 kB',
     modifyEsbuildConfig: worker,
   },
   {

@@ -6,14 +6,20 @@
  * Redis: only forwarders hold it.
  */
 import { bodyText, type Transport, type TransportResult } from '@cdp-analytics/core'
+import { splitBatch } from './batch-body.js'
 import { type Command, redisCommands } from './client.js'
 import { DEFAULT_STREAM, maxStreamLength, type RedisStreamTransportOptions, streamKey } from './options.js'
 import { RedisTimeout, within } from './within.js'
 
-/** The `XADD` of each message of a request body `{"batch":[...],"sentAt":...}`. */
+/** The `XADD` of each message of a request body `{"batch":[...],"sentAt":...}`, its JSON as the client wrote it. */
 export function xaddCommands(stream: string, body: string): Command[] {
-  const { batch } = JSON.parse(body) as { batch: { messageId: string }[] }
-  return batch.map((message) => ['XADD', stream, '*', 'message', JSON.stringify(message), 'messageId', message.messageId])
+  const messages =
+    splitBatch(body) ??
+    (JSON.parse(body) as { batch: { messageId?: unknown }[] }).batch.map((message) => ({
+      json: JSON.stringify(message),
+      messageId: String(message.messageId ?? ''),
+    }))
+  return messages.map(({ json, messageId }) => ['XADD', stream, '*', 'message', json, 'messageId', messageId])
 }
 
 /**
