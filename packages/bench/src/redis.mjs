@@ -49,6 +49,17 @@ const sink = await startSink()
 const admin = new Redis(server.url)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** CPU seconds every process of the machine has used so far (busy time of all cores, /proc/stat). */
+function machineCpuSeconds() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
+    const idle = ticks[3] + ticks[4] // idle + iowait
+    return (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) / 100
+  } catch {
+    return Number.NaN
+  }
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
 function cpuSeconds(pid) {
   try {
@@ -147,14 +158,16 @@ if (parts.has('producer') || parts.has('drain')) {
       if (count === 0) continue
       const entries = await admin.xlen(stream)
       await sink.call({ cmd: 'reset', n, rttMs: 0 })
-      const before = { redis: cpuSeconds(server.pid), sink: cpuSeconds(sink.pid) }
+      const before = { at: Date.now(), redis: cpuSeconds(server.pid), sink: cpuSeconds(sink.pid), machine: machineCpuSeconds() }
       const forwarders = await Promise.all(Array.from({ length: count }, (_, i) => forwarder(stream, `bench-${round}-${count}-${i}`)))
       const stats = await sinkHolds(entries)
-      // CPU over the drain (the forwarders' since they were ready).
+      // CPU from just before the forwarders started to the end of the drain (theirs since they were ready).
       const cpu = {
+        windowMs: Date.now() - before.at,
         forwarders: forwarders.reduce((sum, f) => sum + f.cpu(), 0),
         redis: cpuSeconds(server.pid) - before.redis,
         sink: cpuSeconds(sink.pid) - before.sink,
+        machine: machineCpuSeconds() - before.machine,
       }
       await Promise.all(forwarders.map((f) => f.stop()))
       const drainMs = stats.lastEventAt - stats.firstRequestAt
@@ -171,7 +184,7 @@ if (parts.has('producer') || parts.has('drain')) {
       }
       drainRuns.push(drain)
       console.error(
-        `drain r${round} x${count}: ${fmt.int(drain.delivered)}/${fmt.int(entries)} in ${fmt.s(drainMs)} s (${fmt.int(drain.perSecond)}/s), ${drain.requests} requests, ${drain.duplicates} duplicates, ${drain.left} left; cpu s: forwarders ${cpu.forwarders.toFixed(2)}, redis ${cpu.redis.toFixed(2)}, sink ${cpu.sink.toFixed(2)}`,
+        `drain r${round} x${count}: ${fmt.int(drain.delivered)}/${fmt.int(entries)} in ${fmt.s(drainMs)} s (${fmt.int(drain.perSecond)}/s), ${drain.requests} requests, ${drain.duplicates} duplicates, ${drain.left} left; cpu s: forwarders ${cpu.forwarders.toFixed(2)}, redis ${cpu.redis.toFixed(2)}, sink ${cpu.sink.toFixed(2)}, whole machine ${cpu.machine.toFixed(2)}`,
       )
       await admin.del(stream)
     }
@@ -271,6 +284,8 @@ function render() {
           'Duplicates',
           'Left in the stream',
           'Cores busy: forwarders + Redis + sink',
+          'Cores busy, whole machine',
+          'Forwarder CPU µs/event',
         ],
         [1, 2].map((count) => [
           String(count),
@@ -284,12 +299,14 @@ function render() {
           String(Math.max(...of(count).map((r) => r.duplicates))),
           String(Math.max(...of(count).map((r) => r.left))),
           cores(of(count)),
+          median(of(count).map((r) => r.cpu.machine / (r.cpu.windowMs / 1000))).toFixed(2),
+          fmt.us(median(of(count).map((r) => (r.cpu.forwarders * 1e6) / r.delivered))),
         ]),
       ),
     )
     out.push('')
     out.push(
-      '"Cores busy" is each process\'s CPU seconds (/proc) over the drain divided by its length, medians: what one forwarder leaves of the 2 cores is what a second one can use.',
+      '"Cores busy" is CPU seconds from the forwarders\' start to the end of the drain, divided by that time (medians): of the processes of this run (/proc/<pid>/stat), and of every process of the machine (/proc/stat; other work on a shared machine shows as the difference). What one forwarder leaves of the 2 cores is what a second one can use. "Forwarder CPU µs/event" (all forwarders together, per event delivered) does not depend on how busy the machine is.',
     )
     out.push('')
     targets.push([one >= 30_000, `one forwarder drains ≥ 30,000 events/s: ${fmt.int(one)}/s`])
@@ -329,7 +346,7 @@ function render() {
 
 /** Median cores each kind of process kept busy during these drains, and their sum. */
 function cores(runs) {
-  const busy = (key) => median(runs.map((r) => r.cpu[key] / (r.drainMs / 1000)))
+  const busy = (key) => median(runs.map((r) => r.cpu[key] / (r.cpu.windowMs / 1000)))
   const [f, r, s] = [busy('forwarders'), busy('redis'), busy('sink')]
   return `${f.toFixed(2)} + ${r.toFixed(2)} + ${s.toFixed(2)} = ${(f + r + s).toFixed(2)}`
 }
