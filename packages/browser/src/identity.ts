@@ -36,6 +36,9 @@ export function saveAnonymousId(storage: IdentityStorage, id: string): void {
     if (storage === 'localStorage') localStorage.setItem(ANONYMOUS_ID_KEY, id)
     if (storage === 'cookie') {
       const secure = location.protocol === 'https:' ? '; Secure' : ''
+      // The Cookie Store API is asynchronous and missing in Firefox and Safari; the id is nanoid's
+      // URL-safe alphabet, so it needs no escaping.
+      // biome-ignore lint/suspicious/noDocumentCookie: see above
       document.cookie = `${ANONYMOUS_ID_KEY}=${id}; path=/; max-age=31536000; SameSite=Lax${secure}`
     }
   } catch {
