@@ -126,7 +126,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
     const written = writeOutbox(this.#outbox, keep)
     this.#kept = written > 0
     const lost = dropped + keep.length - written
-    if (lost) this.logger.warn(`${lost} message(s) could not be kept for the next page (localStorage full)`)
+    if (lost) this.logger.warn(`${lost} message(s) not kept: localStorage full`)
   }
 
   /** The page is back (bfcache, or visible again): its queue is its own again, not the next page's. */
@@ -144,7 +144,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
       if (this.enqueueStored({ json })) refused++
       else this.#pending.add(json)
     }
-    if (refused) this.logger.warn(`${refused} message(s) kept by an earlier page could not be sent (damaged, or the queue is full)`)
+    if (refused) this.logger.warn(`${refused} kept message(s) dropped: damaged, or queue full`)
     // Old already: no need to wait for flushAt or flushInterval.
     if (messages.length > refused) void this.flush()
   }

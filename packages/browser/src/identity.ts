@@ -13,7 +13,7 @@ export const IDENTITY_STORAGES: readonly IdentityStorage[] = ['localStorage', 'c
 /** The localStorage key and the cookie name. */
 export const ANONYMOUS_ID_KEY = 'cdp_anonymous_id'
 
-const COOKIE = new RegExp(`(?:^|;\\s*)${ANONYMOUS_ID_KEY}=([^;]+)`)
+const COOKIE = /(?:^|;\s*)cdp_anonymous_id=([^;]+)/
 
 /** The id kept in `storage`, or a new one from `generate`, saved there. Undefined when identity is off. */
 export function loadAnonymousId(storage: IdentityStorage, generate: () => string): string | undefined {
