@@ -47,6 +47,23 @@
  * does not carry them; "everything" does, through the edge's `export *` of the core:
  * 16,642 -> 17,008 B (+366 B; limit 16.7 -> 17.1 kB).
  */
+/**
+ * Issue 21, the browser package: `{ Analytics }` from `@cdp-analytics/browser`, bundled for a page
+ * (esbuild, `browser` condition, ESM, minified, gzip), against the issue's target of 12 kB. It
+ * measures 12,794 B: NOT met. The core it stands on (`DurableCore`, for the replay of what earlier
+ * pages kept, and the fetch transport) is 11,262 B by itself, which leaves 0.74 kB for the adapter;
+ * the adapter (keepalive budget, routes, pagehide/visibilitychange/pageshow, the localStorage
+ * outbox, identity in memory/localStorage/cookie) adds 1,532 B. The limit guards the size reached,
+ * with 0.1 kB of room (the size-limit CLI measures a little above src/size.mjs).
+ */
+const page = (config) => ({
+  ...config,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  conditions: ['browser'],
+})
+
 const worker = (config) => ({
   ...config,
   format: 'esm',
@@ -71,5 +88,13 @@ export default [
     gzip: true,
     limit: '11.9 kB',
     modifyEsbuildConfig: worker,
+  },
+  {
+    name: '@cdp-analytics/browser, a page importing { Analytics }',
+    path: '../browser/dist/index.js',
+    import: '{ Analytics }',
+    gzip: true,
+    limit: '12.9 kB',
+    modifyEsbuildConfig: page,
   },
 ]
