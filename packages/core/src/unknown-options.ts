@@ -3,41 +3,14 @@
  * client runs with the default the user meant to change (issue 20). Each is warned about once per
  * process, naming the nearest known option.
  */
-import type { AnalyticsOptions } from './options.js'
-
-/** Every option of the core client; adapters add their own (`flushOnExit`, `waitUntil`). */
-export const OPTION_NAMES = [
-  'writeKey',
-  'region',
-  'endpoint',
-  'flushAt',
-  'maxBatchSize',
-  'flushInterval',
-  'maxRetries',
-  'timeout',
-  'maxQueueSize',
-  'maxQueueBytes',
-  'maxBatchBytes',
-  'maxInFlight',
-  'maxRetryDelay',
-  'retryBackoff',
-  'closeTimeout',
-  'defaultContext',
-  'integrations',
-  'headers',
-  'logger',
-  'verbose',
-  'strict',
-  'strictMode',
-  'disable',
-  'compress',
-  'plan',
-  'undeclaredEvents',
-  'limits',
-  'transport',
-  'generateId',
-  'now',
-] as const satisfies readonly (keyof AnalyticsOptions)[]
+/**
+ * Every option of the core client; adapters add their own (`flushOnExit`, `waitUntil`). One string,
+ * split once: every bundle carries it (test/config-mistakes.test.ts holds it to AnalyticsOptions).
+ */
+export const OPTION_NAMES: readonly string[] =
+  'writeKey region endpoint flushAt maxBatchSize flushInterval maxRetries timeout maxQueueSize maxQueueBytes maxBatchBytes maxInFlight maxRetryDelay retryBackoff closeTimeout defaultContext integrations headers logger verbose strict strictMode disable compress plan undeclaredEvents limits transport generateId now'.split(
+    ' ',
+  )
 
 /** Names already warned about in this process: a client made per request warns once, not per request. */
 const warned = new Set<string>()
