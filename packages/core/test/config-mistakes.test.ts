@@ -2,7 +2,6 @@
 // values read from environment variables (strings) or typed by hand (misspelt option names).
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../src/errors.js'
-import type { AnalyticsOptions } from '../src/options.js'
 import { nearestName, OPTION_NAMES } from '../src/unknown-options.js'
 import { makeClient } from './helpers/client.js'
 
@@ -46,43 +45,6 @@ describe('an option nobody reads', () => {
 
   it('every known option, and an adapter option the runtime declares, is not warned about', () => {
     expect(warningsOf({ region: 'us', flushAt: 5, maxRetries: 1, strictMode: false, compress: false })).toEqual([])
-  })
-
-  it('OPTION_NAMES lists every option of AnalyticsOptions, and nothing else', () => {
-    // tsc refuses this object when a key of AnalyticsOptions is missing or one is not an option.
-    const every: Record<keyof AnalyticsOptions, true> = {
-      writeKey: true,
-      region: true,
-      endpoint: true,
-      flushAt: true,
-      maxBatchSize: true,
-      flushInterval: true,
-      maxRetries: true,
-      timeout: true,
-      maxQueueSize: true,
-      maxQueueBytes: true,
-      maxBatchBytes: true,
-      maxInFlight: true,
-      maxRetryDelay: true,
-      retryBackoff: true,
-      closeTimeout: true,
-      defaultContext: true,
-      integrations: true,
-      headers: true,
-      logger: true,
-      verbose: true,
-      strict: true,
-      strictMode: true,
-      disable: true,
-      compress: true,
-      plan: true,
-      undeclaredEvents: true,
-      limits: true,
-      transport: true,
-      generateId: true,
-      now: true,
-    }
-    expect([...OPTION_NAMES].sort()).toEqual(Object.keys(every).sort())
   })
 
   it.each([
