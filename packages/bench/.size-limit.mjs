@@ -55,6 +55,26 @@
  * of its CPU in JSON.parse there), and a `messageOf` that survives a record that is no JSON after all:
  * { Analytics } 12,046 B; everything 17,266 B (17,339 B by the CLI; limit 17.3 -> 17.4 kB).
  */
+/**
+ * Issue 21, the browser package: `{ Analytics }` from `@cdp-analytics/browser`, bundled for a page
+ * (esbuild, `browser` condition, ESM, minified, gzip), against the issue's target of 12 kB. It
+ * measures 12,794 B: NOT met. The core it stands on (`DurableCore`, for the replay of what earlier
+ * pages kept, and the fetch transport) is 11,262 B by itself, which leaves 0.74 kB for the adapter;
+ * the adapter (keepalive budget, routes, pagehide/visibilitychange/pageshow, the localStorage
+ * outbox, identity in memory/localStorage/cookie) adds 1,532 B. The limit guards the size reached,
+ * with 0.1 kB of room (the size-limit CLI measures a little above src/size.mjs).
+ * Issue 19, merged after it: the core's split of a refused body, the transport's "full" answer and
+ * `checkStored` (see above) reach the page too, which builds on `DurableCore`: 12,794 -> 13,040 B
+ * (13,034 B by the CLI); limit 12.9 -> 13.1 kB.
+ */
+const page = (config) => ({
+  ...config,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  conditions: ['browser'],
+})
+
 const worker = (config) => ({
   ...config,
   format: 'esm',
@@ -79,5 +99,13 @@ export default [
     gzip: true,
     limit: '12.1 kB',
     modifyEsbuildConfig: worker,
+  },
+  {
+    name: '@cdp-analytics/browser, a page importing { Analytics }',
+    path: '../browser/dist/index.js',
+    import: '{ Analytics }',
+    gzip: true,
+    limit: '13.1 kB',
+    modifyEsbuildConfig: page,
   },
 ]

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { measureChecks } from '../src/size.mjs'
 
-const edgeDist = fileURLToPath(new URL('../../edge/dist/index.js', import.meta.url))
+const dists = ['edge', 'browser'].map((name) => fileURLToPath(new URL(`../../${name}/dist/index.js`, import.meta.url)))
 
-describe('edge worker bundle size', () => {
-  it('has a built edge package to measure (turbo builds it before tests)', () => {
-    expect(existsSync(edgeDist), `${edgeDist} is missing: build @cdp-analytics/edge first`).toBe(true)
+describe('edge worker and browser page bundle sizes', () => {
+  it.each(dists)('has a built package to measure (turbo builds it before tests): %s', (dist) => {
+    expect(existsSync(dist), `${dist} is missing: build it first`).toBe(true)
   })
 
   it('stays within the .size-limit.mjs budgets (gzip)', async () => {

@@ -69,7 +69,7 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: A
       return ctx.settle(batch, deadlineError(attempt - 1))
     }
     const started = Date.now()
-    const result = scrub(await sendSafely(ctx, batch.body(ctx.now().toISOString()), signal), ctx.secrets)
+    const result = scrub(await sendSafely(ctx, batch, signal), ctx.secrets)
     ctx.onRequest({
       attempt,
       messageCount: batch.count,
@@ -133,9 +133,17 @@ function scrub(result: TransportResult, secrets: readonly string[] | undefined):
 }
 
 /** A transport must not throw, but a user-supplied one might: treat that as a network error. */
-async function sendSafely(ctx: DeliveryContext, json: string, signal: AbortSignal): Promise<TransportResult> {
+async function sendSafely(ctx: DeliveryContext, batch: Batch, signal: AbortSignal): Promise<TransportResult> {
   try {
-    const request: TransportRequest = { url: ctx.url, headers: ctx.headers, body: json, timeout: ctx.timeout, signal }
+    const json = batch.body(ctx.now().toISOString())
+    const request: TransportRequest = {
+      url: ctx.url,
+      headers: ctx.headers,
+      body: json,
+      timeout: ctx.timeout,
+      signal,
+      messages: batch.items,
+    }
     if (ctx.compress) Object.assign(request, await encodeBody(json, ctx.headers))
     return await ctx.transport.send(request)
   } catch (error) {

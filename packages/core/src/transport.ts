@@ -3,6 +3,7 @@
  * reports what happened. It never throws and never retries; the core decides what a
  * result means (see retry-policy.ts), so that policy is written and tested once.
  */
+import type { StoreItem } from './store.js'
 
 export interface TransportRequest {
   /** Full URL, for example `https://cdp.customer.io/v1/batch`. */
@@ -21,6 +22,12 @@ export interface TransportRequest {
   timeout: number
   /** Aborted when the client's close deadline passes. */
   signal: AbortSignal
+  /**
+   * The messages `body` carries, in order, as the runtime's store sees them (`json`, `bytes`, and
+   * `stored`, the store's token). Most transports ignore it; the browser's records which messages
+   * ride on a keepalive request, so that leaving the page keeps only the others (issue 21).
+   */
+  messages?: readonly StoreItem[]
 }
 
 export type TransportResult =

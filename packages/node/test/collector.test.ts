@@ -123,6 +123,48 @@ describe('default answers', () => {
   })
 })
 
+describe('the browser form: POST /v1/b, text/plain, the write key in the body, CORS', () => {
+  const ORIGIN = 'http://127.0.0.1:9999'
+  const browserPost = (body: unknown) =>
+    fetch(`${collector.url}/v1/b`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: ORIGIN },
+      body: JSON.stringify(body),
+    })
+
+  it.each([
+    { name: 'the right key', writeKey: WRITE_KEY, status: 200, errors: [] },
+    {
+      name: 'no key',
+      writeKey: undefined,
+      status: 401,
+      errors: ['writeKey: missing from the body (the browser form /v1/b carries it there)'],
+    },
+    { name: 'another key', writeKey: 'other', status: 401, errors: ['writeKey: not the expected write key'] },
+  ])('$name in the body: $status, with Access-Control-Allow-Origin for the page', async ({ writeKey, status, errors }) => {
+    const response = await browserPost({ batch: [track(1)], writeKey })
+    await response.text()
+    expect(response.status).toBe(status)
+    expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(collector.requests[0]).toMatchObject({ path: '/v1/b', status, errors })
+    expect(collector.messages).toHaveLength(status === 200 ? 1 : 0)
+  })
+
+  it('answers and counts a preflight without recording it as a batch; reset() clears the count', async () => {
+    const response = await fetch(`${collector.url}/v1/b`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    })
+    expect(response.status).toBe(204)
+    expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(response.headers.get('access-control-allow-headers')).toBe('authorization')
+    expect(collector.preflights).toBe(1)
+    expect(collector.requests).toEqual([])
+    collector.reset()
+    expect(collector.preflights).toBe(0)
+  })
+})
+
 describe('scripted answers', () => {
   it('uses queued plans first, in order, then the default', async () => {
     collector.enqueueResponses({ status: 503 }, { status: 500, body: 'boom' })

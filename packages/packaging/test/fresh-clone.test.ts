@@ -125,6 +125,11 @@ const COMMANDS: ExampleCommand[] = [
     check: { kind: 'script', code: 0, output: /skipped 10 \(already done, per the checkpoint\)/, messages: 0 },
   },
   {
+    example: 'browser-vite',
+    command: 'npm start',
+    check: { kind: 'script', code: 0, output: /3 events delivered to http:\/\/127\.0\.0\.1:\d+\/v1\/b, 0 CORS preflights/ },
+  },
+  {
     example: 'express',
     command: 'CDP_WRITE_KEY=your-key npm start',
     check: { kind: 'server', requests: [{ path: '/pricing', init: { headers: { 'x-user-id': 'u1' } } }], messages: 1 },

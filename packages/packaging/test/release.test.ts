@@ -40,6 +40,8 @@ describe('releasing with changesets', () => {
     const before = manifest(repoRoot, 'packages/node/package.json').version
     const [major, minor, patch] = before.split('.').map(Number)
     const next = `${major}.${minor}.${patch! + 1}`
+    // The browser package is in the fixed group too (its packaging checks are not part of PUBLISHED yet).
+    expect(manifest(root, 'packages/browser/package.json').version).toBe(next)
     for (const name of PUBLISHED) {
       expect(manifest(root, `packages/${name}/package.json`).version, name).toBe(next)
       expect(read(root, `packages/${name}/CHANGELOG.md`)).toMatch(
@@ -52,14 +54,16 @@ describe('releasing with changesets', () => {
     expect(existsSync(join(root, '.changeset', 'fix-retries.md')), 'the changeset is consumed').toBe(false)
   })
 
-  it('the version sync carries the new version into the VERSION node and edge send', () => {
+  it('the version sync carries the new version into the VERSION node, edge and browser send', () => {
     const next = manifest(root, 'packages/node/package.json').version
     const changes = syncVersions(root)
     expect(changes.map((c) => [c.name, c.to])).toEqual([
       ['node', next],
       ['edge', next],
+      ['browser', next],
     ])
-    for (const name of ['node', 'edge']) expect(read(root, `packages/${name}/src/version.ts`)).toContain(`export const VERSION = '${next}'`)
+    for (const name of ['node', 'edge', 'browser'])
+      expect(read(root, `packages/${name}/src/version.ts`)).toContain(`export const VERSION = '${next}'`)
     expect(syncVersions(root), 'a second run has nothing to do').toEqual([])
   })
 })

@@ -13,7 +13,10 @@ const DEFAULT_WAIT_MS = 5000
 // Any prefix is tolerated, so an SDK configured with a proxy path still reaches the collector,
 // but not one that is itself the API's path: `endpoint: url + '/v1/batch'` sends to
 // /v1/batch/v1/batch, which the real API answers 404.
-const BATCH_PATH = /\/v1\/batch$/
+// `/v1/b` is the browser's form of the same route (Customer.io's browser library posts there): a
+// `text/plain` body with the write key in it, and no Authorization header, so no CORS preflight.
+const BATCH_PATH = /\/v1\/(batch|b)$/
+const BROWSER_PATH = /\/v1\/b$/
 const DOUBLED_PATH = /\/v1(\/batch)?\/v1\/batch$/
 
 interface Judged {
@@ -71,6 +74,7 @@ class LocalCollector implements Collector {
   /** Each accepted connection's number, from 1 in accept order. */
   private readonly connectionIds = new WeakMap<Socket, number>()
   private accepted = 0
+  private preflightCount = 0
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly waiters = new Waiters()
 
@@ -100,6 +104,10 @@ class LocalCollector implements Collector {
 
   get connections(): number {
     return this.accepted
+  }
+
+  get preflights(): number {
+    return this.preflightCount
   }
 
   get requests(): RecordedRequest[] {
@@ -140,6 +148,7 @@ class LocalCollector implements Collector {
   }
 
   reset(): void {
+    this.preflightCount = 0
     this.records = []
     this.plans = []
     this.defaultPlan = undefined
@@ -176,7 +185,7 @@ class LocalCollector implements Collector {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     if (!BATCH_PATH.test(path) || DOUBLED_PATH.test(path)) {
       const hint = DOUBLED_PATH.test(path) ? ' (endpoint must be the base URL: the SDK appends /v1/batch itself)' : ''
-      const error = `(route): ${req.method} ${path} is not served; the collector serves POST <prefix>/v1/batch${hint}`
+      const error = `(route): ${req.method} ${path} is not served; the collector serves POST <prefix>/v1/batch (and /v1/b, the browser form)${hint}`
       return { verdict: { status: 404, errors: [error] }, rawBody: wire.toString('utf8'), takesPlans: false }
     }
     if (req.method !== 'POST') {
@@ -190,6 +199,7 @@ class LocalCollector implements Collector {
     }
     const verdict = judgeBatchRequest({
       authorization: req.headers.authorization,
+      keyInBody: BROWSER_PATH.test(path),
       rawBody: decoded,
       writeKey: this.options.writeKey,
       validate: this.options.validate ?? true,
@@ -205,6 +215,22 @@ class LocalCollector implements Collector {
     // A client that gives up (timeouts, aborts) must not crash the test run with an unhandled error.
     req.on('error', () => {})
     res.on('error', () => {})
+    // A page's request from another origin: answer with CORS headers for that origin. A preflight
+    // (OPTIONS) is answered and counted, never recorded as a batch: a browser SDK should need none.
+    const origin = req.headers.origin
+    if (origin) {
+      res.setHeader('access-control-allow-origin', origin)
+      res.setHeader('vary', 'Origin')
+    }
+    if (req.method === 'OPTIONS' && origin) {
+      this.preflightCount++
+      res.writeHead(204, {
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+        'access-control-max-age': '0',
+      })
+      return void res.end()
+    }
     const wire = await readBody(req)
     if (wire === undefined || this.closing) return
     const receivedAt = Date.now()

@@ -93,13 +93,22 @@ export interface WaitOptions {
   timeoutMs?: number
 }
 
-/** A running local stand-in for the Data Pipelines `POST /v1/batch` endpoint. */
+/**
+ * A running local stand-in for the Data Pipelines `POST /v1/batch` endpoint, and its browser form
+ * `POST /v1/b` (a `text/plain` JSON body with the write key as its `writeKey`).
+ */
 export interface Collector {
   /** Base URL such as `http://127.0.0.1:54321`; the SDK appends `/v1/batch`. */
   readonly url: string
   readonly port: number
   /** TCP connections accepted so far (not cleared by `reset()`): a client that reuses connections opens few. */
   readonly connections: number
+  /**
+   * CORS preflights (OPTIONS requests with an `Origin`) answered since the start or `reset()`. A
+   * page's request from another origin is answered with `Access-Control-Allow-Origin` for that
+   * origin; a browser SDK that sends `text/plain` without custom headers needs no preflight.
+   */
+  readonly preflights: number
   /** Every request received, in arrival order (a copy). */
   readonly requests: RecordedRequest[]
   /** The requests answered 2xx: those an SDK would count as delivered. */

@@ -12,6 +12,8 @@ export interface Verdict {
 
 export interface BatchRequestInput {
   authorization: string | undefined
+  /** The browser form (`/v1/b`): the write key is the body's `writeKey`, not the Authorization header. */
+  keyInBody?: boolean
   rawBody: string
   writeKey: string | undefined
   validate: boolean
@@ -30,16 +32,28 @@ function parseJson(rawBody: string): { ok: true; value: unknown } | { ok: false;
   }
 }
 
+function authErrorsOf(input: BatchRequestInput, body: unknown): string[] {
+  if (input.writeKey === undefined) return []
+  if (input.keyInBody) {
+    const key = (body as { writeKey?: unknown } | null)?.writeKey
+    if (key === input.writeKey) return []
+    return [
+      key === undefined
+        ? 'writeKey: missing from the body (the browser form /v1/b carries it there)'
+        : 'writeKey: not the expected write key',
+    ]
+  }
+  if (input.authorization === basicAuthorization(input.writeKey)) return []
+  return [
+    input.authorization === undefined
+      ? 'authorization: header missing'
+      : 'authorization: not Basic base64(writeKey + ":") for the expected write key',
+  ]
+}
+
 export function judgeBatchRequest(input: BatchRequestInput): Verdict {
-  const authErrors =
-    input.writeKey === undefined || input.authorization === basicAuthorization(input.writeKey)
-      ? []
-      : [
-          input.authorization === undefined
-            ? 'authorization: header missing'
-            : 'authorization: not Basic base64(writeKey + ":") for the expected write key',
-        ]
   const parsed = parseJson(input.rawBody)
+  const authErrors = authErrorsOf(input, parsed.ok ? parsed.value : undefined)
   // Body problems are reported even on a 401, so one failing test shows everything that is wrong.
   const bodyErrors = !parsed.ok
     ? [parsed.error]

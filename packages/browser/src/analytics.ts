@@ -1,0 +1,151 @@
+/**
+ * The browser client: the core with the browser transport (transport.ts), the core's own batching
+ * and retry policy and timers, and what a page needs besides (issue 21):
+ *
+ * - Leaving: on `pagehide`, and on `visibilitychange` to hidden (a tab switch, or a mobile browser
+ *   that may kill the page without a `pagehide`), everything queued is sent at once; what cannot
+ *   ride on a keepalive request or beacon within the budget is kept in localStorage (outbox.ts).
+ *   Never `unload` (it keeps the page out of the back/forward cache) nor `beforeunload`.
+ * - Coming back: a page restored from the back/forward cache (`pageshow` with `persisted`) or made
+ *   visible again takes its messages back from storage; nothing else changes, so batching goes on
+ *   as before (no "unloaded" flag to get stuck, analytics-next#783).
+ * - Starting: the client takes what earlier pages of this origin kept for its write key and sends
+ *   it with the original JSON (messageIds included, so the API de-duplicates).
+ * - Identity: identity.ts.
+ */
+import { type AnalyticsOptions, ConfigError, DurableCore, type TrackingPlan } from '@cdp-analytics/core'
+import { nanoid } from 'nanoid'
+import { IDENTITY_STORAGES, type IdentityStorage, loadAnonymousId, saveAnonymousId } from './identity.js'
+import { OUTBOX_PREFIX, removeOutbox, takeOutboxes, writeOutbox } from './outbox.js'
+import { toPersist } from './policy.js'
+import { createBrowserTransport, type Riding } from './transport.js'
+import { LIBRARY } from './version.js'
+
+export interface BrowserAnalyticsOptions<P extends TrackingPlan | undefined = undefined> extends AnalyticsOptions<P> {
+  /**
+   * Keep the messages that cannot leave before the page goes (over the keepalive budget) in
+   * localStorage, up to 1 MB, for the next page of this origin that starts a client with the same
+   * write key; `false` keeps nothing. @default true
+   */
+  persist?: boolean
+  /**
+   * Where the anonymousId filled into calls without `userId` and `anonymousId` is kept:
+   * `'memory'` for this page only (nothing is written), `'localStorage'` or `'cookie'`
+   * (`cdp_anonymous_id`, one year, SameSite=Lax) across pages, `false` for none (such calls fail
+   * `invalid`). @default 'memory'
+   */
+  identity?: IdentityStorage
+}
+
+type CallName = 'identify' | 'track' | 'page' | 'screen' | 'group'
+const IDENTIFIED_CALLS: readonly CallName[] = ['identify', 'track', 'page', 'screen', 'group']
+
+/**
+ * The browser client. With a `plan` (from `defineTrackingPlan()`), `track()`, `identify()` and
+ * `group()` are typed and checked by it; `P` is inferred from the option.
+ */
+export class Analytics<P extends TrackingPlan | undefined = undefined> extends DurableCore<P> {
+  /** JSON of every message without an outcome yet, in call order. */
+  #pending: Set<string>
+  #riding: Riding
+  #persist: boolean
+  /** This page's localStorage key for kept messages; written only when something must be kept. */
+  #outbox: string
+  #kept = false
+  #identity: IdentityStorage
+  #anonymousId: string | undefined
+
+  constructor(options: BrowserAnalyticsOptions<P>) {
+    const pending = new Set<string>()
+    const riding: Riding = { bytes: 0, messages: new Set() }
+    const writeKey = String(options?.writeKey)
+    super(options, {
+      transport: createBrowserTransport(writeKey, riding),
+      library: LIBRARY,
+      store: {
+        accept: (item) => void pending.add(item.json),
+        settled: (items) => {
+          for (const { json } of items) {
+            pending.delete(json)
+            riding.messages.delete(json)
+          }
+        },
+      },
+      options: ['persist', 'identity'],
+    })
+    if (options.compress)
+      throw new ConfigError('compress is not available in the browser: a gzipped body needs a header that costs a CORS preflight')
+    const identity = options.identity ?? 'memory'
+    if (!IDENTITY_STORAGES.includes(identity))
+      throw new ConfigError(`identity must be 'localStorage', 'cookie', 'memory' or false (got ${String(identity)})`)
+    this.#pending = pending
+    this.#riding = riding
+    this.#persist = options.persist !== false
+    this.#identity = identity
+    this.#anonymousId = loadAnonymousId(identity, nanoid)
+    const prefix = `${OUTBOX_PREFIX}${writeKey}:`
+    this.#outbox = prefix + nanoid(10)
+    for (const name of IDENTIFIED_CALLS) {
+      const call = this[name] as (params: unknown, callback?: unknown) => void
+      ;(this as Record<CallName, unknown>)[name] = (params: unknown, callback?: unknown) =>
+        call.call(this, this.#identified(params), callback)
+    }
+    if (this.#persist) this.#restore(prefix)
+    if (typeof document === 'object') {
+      addEventListener('pagehide', () => this.#leave())
+      addEventListener('pageshow', (event) => event.persisted && this.#back())
+      document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? this.#leave() : this.#back()))
+    }
+  }
+
+  /** The anonymousId filled into calls without `userId` and `anonymousId`; undefined with `identity: false`. */
+  get anonymousId(): string | undefined {
+    return this.#anonymousId
+  }
+
+  /** A new anonymousId (for example on logout), saved where `identity` says. */
+  reset(): void {
+    if (!this.#identity) return
+    this.#anonymousId = nanoid()
+    saveAnonymousId(this.#identity, this.#anonymousId)
+  }
+
+  #identified(params: unknown): unknown {
+    const fields = params as { userId?: unknown; anonymousId?: unknown } | null
+    if (!this.#anonymousId || typeof fields !== 'object' || !fields || fields.userId !== undefined || fields.anonymousId !== undefined)
+      return params
+    return { ...fields, anonymousId: this.#anonymousId }
+  }
+
+  /** The page may be going: send everything now, and keep what cannot ride on a keepalive request. */
+  #leave(): void {
+    void this.flush()
+    if (!this.#persist) return
+    const { keep, dropped } = toPersist(this.#pending, this.#riding.messages)
+    if (!keep.length && !this.#kept) return
+    const written = writeOutbox(this.#outbox, keep)
+    this.#kept = written > 0
+    const lost = dropped + keep.length - written
+    if (lost) this.logger.warn(`${lost} message(s) not kept: localStorage full`)
+  }
+
+  /** The page is back (bfcache, or visible again): its queue is its own again, not the next page's. */
+  #back(): void {
+    if (!this.#kept) return
+    removeOutbox(this.#outbox)
+    this.#kept = false
+  }
+
+  /** Queues what earlier pages kept for this write key, as it was serialized. */
+  #restore(prefix: string): void {
+    const { messages, damaged } = takeOutboxes(prefix)
+    let refused = damaged
+    for (const json of messages) {
+      if (this.enqueueStored({ json })) refused++
+      else this.#pending.add(json)
+    }
+    if (refused) this.logger.warn(`${refused} kept message(s) dropped: damaged, or queue full`)
+    // Old already: no need to wait for flushAt or flushInterval.
+    if (messages.length > refused) void this.flush()
+  }
+}

@@ -1,0 +1,8 @@
+export { Analytics } from './analytics.js'
+export type { BrowserAnalyticsOptions } from './analytics.js'
+export { ANONYMOUS_ID_KEY } from './identity.js'
+export type { IdentityStorage } from './identity.js'
+export { OUTBOX_PREFIX } from './outbox.js'
+export { KEEPALIVE_BUDGET_BYTES, MAX_BROWSER_BATCH_BYTES, PERSIST_MAX_BYTES } from './policy.js'
+export { VERSION } from './version.js'
+export * from '@cdp-analytics/core'
