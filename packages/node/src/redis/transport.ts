@@ -5,21 +5,36 @@
  * built and validated by the client (`message`) and its `messageId`. The write key never enters
  * Redis: only forwarders hold it.
  */
-import { bodyText, type Transport, type TransportResult } from '@cdp-analytics/core'
-import { splitBatch } from './batch-body.js'
+import { bodyText, type Transport, type TransportRequest, type TransportResult } from '@cdp-analytics/core'
+import { messageIdOf, splitBatch } from './batch-body.js'
 import { type Command, redisCommands } from './client.js'
 import { DEFAULT_STREAM, maxStreamLength, type RedisStreamTransportOptions, streamKey } from './options.js'
 import { RedisTimeout, within } from './within.js'
 
-/** The `XADD` of each message of a request body `{"batch":[...],"sentAt":...}`, its JSON as the client wrote it. */
-export function xaddCommands(stream: string, body: string): Command[] {
+/**
+ * The `XADD` of each message a request carries, its JSON as the client wrote it: from the
+ * request's `messages` when the core hands them over, else from its body (`{"batch":[...]}`).
+ */
+export async function xaddCommands(stream: string, request: TransportRequest): Promise<Command[]> {
   const messages =
+    request.messages?.map(({ json }) => ({ json, messageId: messageIdOf(json) ?? idOfParsed(json) })) ??
+    messagesOfBody(await bodyText(request.body, request.headers))
+  return messages.map(({ json, messageId }) => ['XADD', stream, '*', 'message', json, 'messageId', messageId])
+}
+
+function messagesOfBody(body: string): { json: string; messageId: string }[] {
+  return (
     splitBatch(body) ??
     (JSON.parse(body) as { batch: { messageId?: unknown }[] }).batch.map((message) => ({
       json: JSON.stringify(message),
       messageId: String(message.messageId ?? ''),
     }))
-  return messages.map(({ json, messageId }) => ['XADD', stream, '*', 'message', json, 'messageId', messageId])
+  )
+}
+
+/** What no scan found (JSON with spaces, from a foreign client): parsed. */
+function idOfParsed(json: string): string {
+  return String((JSON.parse(json) as { messageId?: unknown }).messageId ?? '')
 }
 
 /**
@@ -49,7 +64,7 @@ export function createRedisStreamTransport(options: RedisStreamTransportOptions)
       const { signal, timeout } = request
       if (signal.aborted) return { kind: 'network-error', error: signal.reason, timedOut: false, aborted: true }
       try {
-        const commands = xaddCommands(stream, await bodyText(request.body, request.headers))
+        const commands = await xaddCommands(stream, request)
         if (bound !== Number.POSITIVE_INFINITY) {
           const length = Number(await within(redis.call(['XLEN', stream]), timeout, signal))
           if (length + commands.length > bound) {
