@@ -150,6 +150,26 @@ describe.each(MAIN_KINDS.map((kind) => [kind.name, kind] as const))('forwarder w
     expect(state).toMatchObject({ length: 0, pending: 0 })
   })
 
+  it('with a finite maxRetries: an entry out of retries goes again after claimIdleMs (a delivery more), then dead-letters with its last error', async () => {
+    const stream = freshStream('rounds')
+    const admin = await connect(kind, url)
+    const [entry] = await fill(admin, stream, ['weary'])
+    const local = await collector()
+    local.setDefaultResponse({ status: 503, body: '{"meta":{"errors":["down for maintenance"]}}' })
+    // Each round: the first attempt and one retry; then claimIdleMs later, the next round.
+    const forwarding = await forwarder(stream, local, { maxRetries: 1, maxDeliveries: 2, retryBackoff: () => 10 })
+    await eventually('dead-lettered after its rounds', async () => (await streamState(admin, stream)).dead.length === 1, 20_000)
+    await forwarding.stop()
+    const state = await streamState(admin, stream)
+    expect(state.dead).toEqual([expect.objectContaining({ messageId: 'weary', entry, deliveries: '3' })])
+    expect(state.dead[0]!.error).toMatch(
+      /^delivered 3 times, more than maxDeliveries 2; last error: delivery failed: HTTP 503: .*down for maintenance.* \(after 2 attempts\)$/,
+    )
+    expect(local.requests).toHaveLength(4) // two rounds of two attempts; the third round is not sent
+    expect(forwarding.stats).toMatchObject({ claimed: 2, deadLettered: 1, delivered: 0 }) // taken again for rounds 2 and 3
+    expect(state).toMatchObject({ length: 0, pending: 0 })
+  })
+
   it('entries that are no message go to the dead-letter stream at once, each with why; the rest is delivered', async () => {
     const stream = freshStream('malformed')
     const admin = await connect(kind, url)
