@@ -46,6 +46,14 @@
  * `parseStored` are core exports the edge client does not use, so a worker importing { Analytics }
  * does not carry them; "everything" does, through the edge's `export *` of the core:
  * 16,642 -> 17,008 B (+366 B; limit 16.7 -> 17.1 kB).
+ * Issue 19, Redis Streams: two delivery rules every runtime gets. A batch the API refuses for its body
+ * (400, 413) goes again in halves until the refused messages stand alone, so one bad message no
+ * longer fails up to 999 neighbours (`shouldSplit`, +130 B); and a transport may answer "full" (its
+ * store at its bound), which fails the batch with queue_full without retries (+43 B):
+ * { Analytics } 11,865 -> 12,038 B (limit 11.9 -> 12.1 kB); everything 17,008 -> 17,181 B (17,253 B by the size-limit CLI; limit 17.1 -> 17.3 kB).
+ * Then `checkStored`, the guard of `enqueueStored()` that parses nothing (a Redis forwarder spent a fifth
+ * of its CPU in JSON.parse there), and a `messageOf` that survives a record that is no JSON after all:
+ * { Analytics } 12,046 B; everything 17,266 B (17,339 B by the CLI; limit 17.3 -> 17.4 kB).
  */
 /**
  * Issue 21, the browser package: `{ Analytics }` from `@cdp-analytics/browser`, bundled for a page
@@ -55,6 +63,9 @@
  * the adapter (keepalive budget, routes, pagehide/visibilitychange/pageshow, the localStorage
  * outbox, identity in memory/localStorage/cookie) adds 1,532 B. The limit guards the size reached,
  * with 0.1 kB of room (the size-limit CLI measures a little above src/size.mjs).
+ * Issue 19, merged after it: the core's split of a refused body, the transport's "full" answer and
+ * `checkStored` (see above) reach the page too, which builds on `DurableCore`: 12,794 -> 13,040 B
+ * (13,034 B by the CLI); limit 12.9 -> 13.1 kB.
  */
 const page = (config) => ({
   ...config,
@@ -78,7 +89,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '17.1 kB',
+    limit: '17.4 kB',
     modifyEsbuildConfig: worker,
   },
   {
@@ -86,7 +97,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '{ Analytics }',
     gzip: true,
-    limit: '11.9 kB',
+    limit: '12.1 kB',
     modifyEsbuildConfig: worker,
   },
   {
@@ -94,7 +105,7 @@ export default [
     path: '../browser/dist/index.js',
     import: '{ Analytics }',
     gzip: true,
-    limit: '12.9 kB',
+    limit: '13.1 kB',
     modifyEsbuildConfig: page,
   },
 ]

@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', ky: 'src/ky.ts' },
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', ky: 'src/ky.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: ['!cli.js'], // the second config writes cli.js at the same time

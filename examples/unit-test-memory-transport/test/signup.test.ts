@@ -51,7 +51,8 @@ it('a refused signup stores and sends nothing', async () => {
 })
 
 it('when the API refuses the batch, the service still succeeds and the failure reaches the client', async () => {
-  transport.respondWith(400)
+  // The batch of two, then each half: a refused batch is sent again in halves to find the refused message.
+  transport.respondWith(400, 400, 400)
   const failed: string[] = []
   analytics.on('failed', ({ error }) => failed.push(error.reason))
   const user = await service.signUp({ email: 'b@example.com' })

@@ -15,6 +15,7 @@ export async function startSink() {
   })
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     call: (msg) =>
       new Promise((resolve) => {
         const id = ++nextId

@@ -1,7 +1,8 @@
 /**
  * A batch is the unit of sending and retrying: once cut from the queue its messages, bytes and
  * messageIds never change, so a retry after an ambiguous failure re-sends exactly the same
- * messages and the server can de-duplicate them.
+ * messages and the server can de-duplicate them. Only a refusal of its body (400, 413) splits it,
+ * into halves that are batches of their own (deliver.ts).
  */
 import { batchBodyBytes } from './limits.js'
 import type { Callback, Message } from './types.js'
@@ -24,9 +25,17 @@ export interface QueuedMessage {
   stored?: unknown
 }
 
-/** The message of a queued call, parsed back from its JSON when it was not kept. */
-export function messageOf(item: QueuedMessage): Message {
-  return item.message ?? (JSON.parse(item.json) as Message)
+/**
+ * The message of a queued call, parsed back from its JSON when it was not kept; undefined for a
+ * stored record that is not JSON after all (`checkStored` does not parse): it can only fail.
+ */
+export function messageOf(item: QueuedMessage): Message | undefined {
+  if (item.message) return item.message
+  try {
+    return JSON.parse(item.json) as Message
+  } catch {
+    return undefined
+  }
 }
 
 export class Batch {

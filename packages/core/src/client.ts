@@ -371,8 +371,9 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     this.#counts.delivered += batch.count
     const notify = this.has('delivered')
     for (const item of batch.items) {
-      if (notify) this.emit('delivered', { message: messageOf(item) })
-      if (item.callback) this.#callSafely(item.callback, undefined, messageOf(item))
+      // Delivered, so its JSON was the API's to read: a message.
+      if (notify) this.emit('delivered', { message: messageOf(item)! })
+      if (item.callback) this.#callSafely(item.callback, undefined, messageOf(item)!)
     }
   }
 

@@ -1,12 +1,14 @@
 /**
  * Sends one batch until it has an outcome: delivered, rejected, out of retries, or cut off by
- * the close deadline. Retry decisions come from the pure policy in retry-policy.ts.
+ * the close deadline. Retry decisions come from the pure policy in retry-policy.ts. A batch the
+ * API refuses for its body (400, 413) goes again in halves until the refused messages stand alone
+ * (`shouldSplit`), so one bad message never fails its neighbours (issue 19).
  */
-import type { Batch } from './batch.js'
+import { Batch } from './batch.js'
 import { encodeBody } from './compress.js'
-import { DeliveryError } from './errors.js'
+import { type AnalyticsError, DeliveryError, QueueFullError } from './errors.js'
 import type { RateGate } from './rate-gate.js'
-import { clientWidePause, decideAttempt, type RetrySettings } from './retry-policy.js'
+import { clientWidePause, decideAttempt, shouldSplit, type RetrySettings } from './retry-policy.js'
 import type { Transport, TransportRequest, TransportResult } from './transport.js'
 import type { TimerHost } from './types.js'
 
@@ -40,8 +42,11 @@ export interface DeliveryContext {
   now: () => Date
   onRequest: (info: RequestInfo) => void
   onRetry: (info: RetryInfo) => void
-  /** Called exactly once per batch, with no error on delivery. */
-  settle: (batch: Batch, error: DeliveryError | undefined) => void
+  /**
+   * Called exactly once per batch, with no error on delivery; once per half instead, for a batch
+   * split to isolate the messages the API refused.
+   */
+  settle: (batch: Batch, error: AnalyticsError | undefined) => void
   /** Text never to repeat in errors or events (the write key and its Basic encoding). */
   secrets?: readonly string[]
   /** Gzip bodies of MIN_COMPRESS_BYTES and more (compress.ts). */
@@ -50,8 +55,11 @@ export interface DeliveryContext {
   gate?: RateGate
 }
 
-/** `signal`: this batch's, aborted by the close() deadline. */
-export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: AbortSignal): Promise<void> {
+/**
+ * `signal`: this batch's, aborted by the close() deadline. `split` counts the requests spent on
+ * halves of the batch that was cut from the queue (shared by its halves).
+ */
+export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: AbortSignal, split = { spent: 0 }): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     // A rate limit another batch met holds this attempt too (the pause may grow while waiting).
     for (let wait = ctx.gate?.remaining() ?? 0; wait > 0 && !signal.aborted; wait = ctx.gate!.remaining()) {
@@ -67,7 +75,9 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: A
       messageCount: batch.count,
       bytes: batch.bodyBytes,
       durationMs: Date.now() - started,
-      ...(result.kind === 'response' ? { status: result.status } : { error: result.timedOut ? 'timeout' : String(result.error) }),
+      ...(result.kind === 'response'
+        ? { status: result.status }
+        : { error: result.kind === 'full' ? 'full' : result.timedOut ? 'timeout' : String(result.error) }),
     })
     const outcome = decideAttempt(result, attempt, ctx.retry, ctx.now().getTime(), Math.random())
     if (outcome.action === 'delivered') return ctx.settle(batch, undefined)
@@ -75,6 +85,19 @@ export async function deliverBatch(batch: Batch, ctx: DeliveryContext, signal: A
     ctx.gate?.pause(clientWidePause(result, outcome))
     if (outcome.action === 'fail') {
       const status = result.kind === 'response' ? result.status : undefined
+      if (outcome.reason === 'queue_full') return ctx.settle(batch, new QueueFullError(outcome.detail))
+      if (status !== undefined && shouldSplit(status, batch.count, split.spent)) {
+        // One after the other, in the batch's request slot; each half has its own outcome.
+        split.spent += 2
+        const middle = Math.ceil(batch.count / 2)
+        for (const items of [batch.items.slice(0, middle), batch.items.slice(middle)]) {
+          const half = new Batch(batch.first)
+          for (const item of items) half.add(item)
+          await deliverBatch(half, ctx, signal, split)
+        }
+        batch.reported = true
+        return
+      }
       const message =
         outcome.reason === 'deadline'
           ? `not delivered before the close() deadline (${outcome.detail})`
@@ -104,6 +127,7 @@ function scrub(result: TransportResult, secrets: readonly string[] | undefined):
   if (!words?.length) return result
   const redact = (text: string) => words.reduce((out, secret) => out.split(secret).join('[redacted]'), text)
   if (result.kind === 'response') return result.detail ? { ...result, detail: redact(result.detail) } : result
+  if (result.kind === 'full') return result
   const text = result.error instanceof Error ? result.error.message : String(result.error)
   return words.some((secret) => text.includes(secret)) ? { ...result, error: new Error(redact(text)) } : result
 }

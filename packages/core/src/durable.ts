@@ -7,7 +7,7 @@ import { type AnalyticsStats, AnalyticsCore } from './client.js'
 import { type AnalyticsError, ClosedError, QueueFullError } from './errors.js'
 import { utf8Length } from './limits.js'
 import type { TrackingPlan } from './plan.js'
-import { parseStored, type StoreItem, type StoredMessage } from './store.js'
+import { checkStored, parseStored, type StoreItem, type StoredMessage } from './store.js'
 
 export interface DurableStats extends AnalyticsStats {
   /** Of `enqueued`: stored messages taken in by `enqueueStored()` (a spool's replay after a restart). */
@@ -28,7 +28,8 @@ export class DurableCore<P extends TrackingPlan | undefined = undefined> extends
    * @returns `undefined`: accepted, an outcome follows. Otherwise it was not accepted and no outcome
    * is reported: a `QueueFullError` (the in-memory queue is at `maxQueueSize` / `maxQueueBytes`) or
    * a `ClosedError`: keep the message stored and offer it again later (or to the next process); a
-   * `ValidationError`: the JSON is no message (see `parseStored`), which only damage explains: the
+   * `ValidationError`: the JSON is no message (`parseStored` with `onOutcome`, which receives the
+   * message; else the cheaper `checkStored`), which only damage explains: the
    * store drops it and says so.
    */
   enqueueStored(stored: StoredMessage): AnalyticsError | undefined {
@@ -36,10 +37,11 @@ export class DurableCore<P extends TrackingPlan | undefined = undefined> extends
     const bytes = stored.bytes ?? utf8Length(stored.json)
     const full = this.scheduler.full(bytes)
     if (full) return new QueueFullError(`enqueueStored: the queue is full (${full}); keep the message stored`)
-    const message = parseStored(stored.json)
+    // The message object only when onOutcome will receive it; otherwise a check without parsing.
+    const message = stored.onOutcome ? parseStored(stored.json) : checkStored(stored.json)
     if (message instanceof Error) return message
     this.scheduler.add({
-      message: stored.onOutcome && message,
+      message,
       json: stored.json,
       bytes,
       callback: stored.onOutcome,

@@ -78,8 +78,9 @@ export interface AnalyticsOptions<P extends TrackingPlan | undefined = undefined
   /**
    * Customer.io's strict mode: send `X-Strict-Mode: 1`, so the API answers data it cannot use
    * with a 400 and its reasons (each message fails with reason `rejected` and the API's detail)
-   * instead of a 200 that silently drops it. Turn it on in development and CI. The cost: one bad
-   * message fails the whole batch it travels in. Not the same as `strict`, which is about how
+   * instead of a 200 that silently drops it. Turn it on in development and CI. A batch answered
+   * 400 goes again in halves until the refused message stands alone (about 2·log2 n more requests
+   * for one bad message among n), so its neighbours are still delivered. Not the same as `strict`, which is about how
    * the SDK reports its own validation errors. @default false
    */
   strictMode?: boolean

@@ -9,7 +9,7 @@ export type AttemptOutcome =
   | { action: 'retry'; delay: number; detail: string }
   | {
       action: 'fail'
-      reason: 'rejected' | 'retries_exhausted' | 'deadline'
+      reason: 'rejected' | 'retries_exhausted' | 'deadline' | 'queue_full'
       detail: string
       /** With `retries_exhausted`: what one more retry would have waited (a rate limit still holds the client that long). */
       delay?: number
@@ -89,6 +89,7 @@ export function decideAttempt(
 ): AttemptOutcome {
   let detail: string
   let retryAfter: number | undefined
+  if (result.kind === 'full') return { action: 'fail', reason: 'queue_full', detail: result.detail }
   if (result.kind === 'response') {
     const { status } = result
     if (status >= 200 && status < 300) return { action: 'delivered' }
@@ -117,6 +118,20 @@ export function decideAttempt(
     return { action: 'fail', reason: 'retries_exhausted', detail: `${detail} (after ${attempt} attempts)`, delay }
   }
   return { action: 'retry', delay, detail }
+}
+
+/** Most requests one batch may spend on halves to isolate the messages the API refused (issue 19). */
+export const MAX_SPLIT_REQUESTS = 64
+
+/**
+ * Whether a batch the API refused for its body goes again as two halves, so that the messages it
+ * refused fail alone and their neighbours are delivered: a 400 (a message the API cannot use) or a
+ * 413 (a body over a proxy's limit) on more than one message, while the batch has spent fewer
+ * than MAX_SPLIT_REQUESTS on halves. One bad message among n costs 2·⌈log2 n⌉ more requests (20
+ * for 1,000); the budget bounds what a body the API refuses whole (every message bad) costs.
+ */
+export function shouldSplit(status: number, count: number, spent: number): boolean {
+  return count > 1 && (status === 400 || status === 413) && spent + 2 <= MAX_SPLIT_REQUESTS
 }
 
 /**

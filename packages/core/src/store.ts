@@ -57,6 +57,26 @@ export interface StoredMessage {
   onOutcome?: Callback
 }
 
+/** The keys every message has at its top level, as its JSON writes them (a foreign producer may add spaces). */
+const MESSAGE_KEYS = [/"type"\s*:\s*"/, /"messageId"\s*:\s*"/, /"timestamp"\s*:\s*"/]
+
+/**
+ * Whether a stored JSON text looks like a message, without parsing it: an object holding `type`,
+ * `messageId` and `timestamp` strings. The cheap guard of `enqueueStored()` when nothing needs the
+ * message object: parsing every message cost a Redis forwarder a fifth of its CPU (issue 19).
+ * What it lets through that JSON.parse would refuse (a damaged middle) is refused by the API with
+ * a 400 and isolated by splitting the batch, so it still fails alone, with reason `rejected`.
+ */
+export function checkStored(json: string): ValidationError | undefined {
+  if (json.charCodeAt(0) !== 123 || json.charCodeAt(json.length - 1) !== 125) {
+    return new ValidationError('stored message: not JSON', 'stored', '')
+  }
+  for (const key of MESSAGE_KEYS) {
+    if (!key.test(json)) return new ValidationError('stored message: no type, messageId or timestamp', 'stored', 'messageId')
+  }
+  return undefined
+}
+
 /**
  * A stored JSON text as a message, or why it is none. Stores check their own bytes (the spool's
  * checksums); this guards the API from what is not a message at all, so one bad record fails

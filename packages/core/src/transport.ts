@@ -35,6 +35,12 @@ export type TransportResult =
   | { kind: 'response'; status: number; retryAfter?: string | null; detail?: string }
   /** No response: connection refused or reset, DNS failure, timeout, or aborted by the client. */
   | { kind: 'network-error'; error: unknown; timedOut: boolean; aborted?: boolean }
+  /**
+   * The store this transport writes to is at its bound (a Redis stream at its `maxStreamLength`):
+   * the batch fails with reason `queue_full` at once, as a call into a full queue does; no retry.
+   * `detail` says which bound.
+   */
+  | { kind: 'full'; detail: string }
 
 export interface Transport {
   send(request: TransportRequest): Promise<TransportResult>

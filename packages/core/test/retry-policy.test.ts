@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { clientWidePause, decideAttempt, parseRetryAfter, type RetrySettings } from '../src/retry-policy.js'
+import {
+  clientWidePause,
+  decideAttempt,
+  MAX_SPLIT_REQUESTS,
+  parseRetryAfter,
+  type RetrySettings,
+  shouldSplit,
+} from '../src/retry-policy.js'
 import type { TransportResult } from '../src/transport.js'
 
 const settings: RetrySettings = { maxRetries: 3, backoff: (retry) => 1000 * 2 ** (retry - 1), maxRetryDelay: 30_000 }
@@ -41,6 +48,12 @@ describe('decideAttempt: the retry table (README "Retry policy")', () => {
     ['connection reset', network(), 'retry', 1000],
     ['timeout', network(true), 'retry', 1000],
     ['aborted by close deadline', network(false, true), 'fail:deadline', undefined],
+    [
+      "the transport's store is full",
+      { kind: 'full', detail: 'stream at maxStreamLength' } as TransportResult,
+      'fail:queue_full',
+      undefined,
+    ],
   ])('%s -> %s', (_name, result, expected, delay) => {
     const outcome = decideAttempt(result, 1, settings, NOW, 1)
     const action = outcome.action === 'fail' ? `fail:${outcome.reason}` : outcome.action
@@ -134,6 +147,24 @@ describe('parseRetryAfter', () => {
     ['not a date', undefined],
   ])('%j -> %j', (value, expected) => {
     expect(parseRetryAfter(value, NOW)).toBe(expected)
+  })
+})
+
+describe('shouldSplit: which refusals go again in halves to isolate the refused messages (issue 19)', () => {
+  it.each([
+    ['400 on 2 messages', 400, 2, 0, true],
+    ['400 on 1,000 messages', 400, 1000, 0, true],
+    ['413 on 10 messages (a proxy with a lower body limit)', 413, 10, 0, true],
+    ['400 on 1 message: it is the refused one', 400, 1, 0, false],
+    ['401: the key, not a message', 401, 10, 0, false],
+    ['403', 403, 10, 0, false],
+    ['404', 404, 10, 0, false],
+    ['422: not a status the API uses for a body', 422, 10, 0, false],
+    ['500: retried, not split', 500, 10, 0, false],
+    ['400 with the last two requests of the budget left', 400, 10, MAX_SPLIT_REQUESTS - 2, true],
+    ['400 with the budget spent', 400, 10, MAX_SPLIT_REQUESTS - 1, false],
+  ])('%s -> %s', (_name, status, count, spent, split) => {
+    expect(shouldSplit(status, count, spent)).toBe(split)
   })
 })
 

@@ -6,7 +6,7 @@ import { DurableCore } from '../src/durable.js'
 import { type AnalyticsError, QueueFullError } from '../src/errors.js'
 import { MemoryTransport } from '../src/memory-transport.js'
 import type { AnalyticsOptions } from '../src/options.js'
-import type { MessageStore, StoreItem } from '../src/store.js'
+import { checkStored, type MessageStore, type StoreItem } from '../src/store.js'
 import { LIBRARY, silentLogger } from './helpers/client.js'
 
 /** A store that keeps records in an array and notes every hook call. */
@@ -153,5 +153,38 @@ describe('dropOldest', () => {
     client.enqueueStored({ json: stored('s-1'), token: 'keep' })
     client.enqueueStored({ json: stored('s-2'), token: 'drop' })
     expect(client.drop((item) => item.stored === 'drop')).toBe(0)
+  })
+})
+
+describe('checkStored: the guard of enqueueStored() without onOutcome, which parses nothing', () => {
+  it.each([
+    ['a message', stored('m-1'), undefined],
+    ['a message written with spaces', '{ "type": "track", "messageId": "m", "timestamp": "2020-01-01T00:00:00.000Z" }', undefined],
+    ['not an object', 'not json', 'stored message: not JSON'],
+    ['an array', '[1,2]', 'stored message: not JSON'],
+    ['no messageId', '{"type":"track","timestamp":"t"}', 'stored message: no type, messageId or timestamp'],
+    ['no timestamp', '{"type":"track","messageId":"m"}', 'stored message: no type, messageId or timestamp'],
+    ['type not a string', '{"type":1,"messageId":"m","timestamp":"t"}', 'stored message: no type, messageId or timestamp'],
+  ])('%s', (_name, json, error) => {
+    expect(checkStored(json)?.message).toBe(error)
+  })
+
+  it('a record that passes it but is no JSON (a damaged middle) is refused by the API and fails alone (the batch is split)', async () => {
+    const refusesBrokenBodies = {
+      async send(request: { body: string | Uint8Array }) {
+        try {
+          JSON.parse(request.body as string)
+          return { kind: 'response' as const, status: 200 }
+        } catch {
+          return { kind: 'response' as const, status: 400, detail: '(body): not JSON' }
+        }
+      },
+    }
+    const { client, store, events } = setup({}, refusesBrokenBodies as never)
+    const broken = `${stored('s-2').slice(0, -1)},"oops":}`
+    for (const json of [stored('s-1'), broken, stored('s-3')]) client.enqueueStored({ json, token: JSON.stringify(json).slice(0, 12) })
+    await client.flush()
+    expect(events).toEqual(['delivered s-1', 'failed:rejected undefined', 'delivered s-3'])
+    expect(store.settledLog.map((entry) => entry.outcome)).toEqual(['delivered', 'rejected', 'delivered'])
   })
 })

@@ -38,6 +38,7 @@ it('the API reference of core, node and edge builds with no warning: no broken l
     '@cdp-analytics/edge/ky',
     '@cdp-analytics/node',
     '@cdp-analytics/node/ky',
+    '@cdp-analytics/node/redis',
     '@cdp-analytics/node/testing',
   ])
   expect(modules['@cdp-analytics/core']).toEqual(
@@ -47,6 +48,9 @@ it('the API reference of core, node and edge builds with no warning: no broken l
     expect.arrayContaining(['Analytics', 'closeOnSignals', 'createHttpTransport', 'MemoryTransport']),
   )
   expect(modules['@cdp-analytics/node/testing']).toEqual(expect.arrayContaining(['startCollector', 'Collector']))
+  expect(modules['@cdp-analytics/node/redis']).toEqual(
+    expect.arrayContaining(['createRedisStreamTransport', 'createRedisStreamForwarder', 'RedisStreamForwarderOptions']),
+  )
   expect(modules['@cdp-analytics/edge']).toEqual(expect.arrayContaining(['Analytics', 'withAnalytics']))
   expect(readFileSync(join(out, 'html/modules/_cdp-analytics_node.html'), 'utf8')).toContain('closeOnSignals')
 })

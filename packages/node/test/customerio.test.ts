@@ -119,19 +119,24 @@ describe('semantic event helpers', () => {
 })
 
 describe('strictMode', () => {
-  it("sends X-Strict-Mode: 1 and surfaces the API's 400 as rejected, with its detail, for each message of the batch", async () => {
+  it("sends X-Strict-Mode: 1 and surfaces the API's 400 as rejected, with its detail, for the refused message alone", async () => {
     const local = await collector()
-    local.enqueueResponses({ status: 400, body: JSON.stringify({ meta: { errors: ['batch[1].properties.device.token: required'] } }) })
+    // The API refuses the batch for its second message; then, split in halves (issue 19), that message alone.
+    local.enqueueResponses(
+      { status: 400, body: JSON.stringify({ meta: { errors: ['batch[1].properties.device.token: required'] } }) },
+      {},
+      { status: 400, body: JSON.stringify({ meta: { errors: ['batch[0].properties.device.token: required'] } }) },
+    )
     const analytics = client(local.url, { strictMode: true })
-    const failures: AnalyticsError[] = []
-    analytics.on('failed', ({ error }) => failures.push(error))
+    const failures: [string, AnalyticsError][] = []
+    analytics.on('failed', ({ error, message }) => failures.push([String(message?.event), error]))
     analytics.track({ userId: 'u1', event: 'Good' })
     analytics.track({ userId: 'u1', event: 'Device Created or Updated' })
     await analytics.flush()
-    const [request] = local.requests
-    expect(request?.headers['x-strict-mode']).toBe('1')
-    expect(failures.map((error) => error.reason)).toEqual(['rejected', 'rejected'])
-    expect(failures[0]?.message).toMatch(/400.*batch\[1\]\.properties\.device\.token: required/)
+    expect(local.requests.map((request) => request.headers['x-strict-mode'])).toEqual(['1', '1', '1'])
+    expect(failures.map(([event, error]) => [event, error.reason])).toEqual([['Device Created or Updated', 'rejected']])
+    expect(failures[0]?.[1].message).toMatch(/400.*batch\[0\]\.properties\.device\.token: required/)
+    expect(local.messages.map((m) => m.event)).toEqual(['Good'])
   })
 
   it.each([

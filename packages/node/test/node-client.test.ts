@@ -66,19 +66,24 @@ describe('retries against a misbehaving collector', () => {
     expectAllValid(local)
   })
 
-  it('does not retry a 400 and tells every caller why', async () => {
+  it('does not retry a 400: the batch goes again in halves, and only the refused message fails, with why', async () => {
     const local = await collector()
-    local.enqueueResponses({ status: 400, body: '{"meta":{"errors":["bad field"]}}' })
+    const refused = { status: 400, body: '{"meta":{"errors":["bad field"]}}' }
+    // The batch of two, then its halves: "a" (the collector's own verdict, 200), then "b", refused again.
+    local.enqueueResponses(refused, {}, refused)
     const analytics = client(local.url, { flushAt: 2 })
     const { callback, settled, results } = outcomes(2)
     analytics.track({ userId: 'u', event: 'a' }, callback)
     analytics.track({ userId: 'u', event: 'b' }, callback)
     await settled
-    expect(local.requests).toHaveLength(1)
-    for (const { error } of results) {
-      expect(error).toMatchObject({ name: 'DeliveryError', reason: 'rejected', status: 400 })
-      expect(error!.message).toContain('bad field')
-    }
+    expect(local.requests.map((r) => r.status)).toEqual([400, 200, 400])
+    expect(results.map((r) => [r.event, r.error?.reason ?? 'delivered'])).toEqual([
+      ['a', 'delivered'],
+      ['b', 'rejected'],
+    ])
+    expect(results[1]!.error).toMatchObject({ name: 'DeliveryError', reason: 'rejected', status: 400, attempts: 1 })
+    expect(results[1]!.error!.message).toContain('bad field')
+    expect(local.messages.map((m) => m.event)).toEqual(['a'])
   })
 
   it('close({ timeout }) keeps its deadline with a dead endpoint and reports what is left', async () => {

@@ -19,6 +19,7 @@ describe('public types', () => {
   it.each([
     ['@cdp-analytics/core', '../../core/dist/index.d.ts'],
     ['@cdp-analytics/node', '../dist/index.d.ts'],
+    ['@cdp-analytics/node/redis', '../dist/redis.d.ts'],
   ])('%s declares no @internal member', (_name, file) => {
     const text = readFileSync(here(file), 'utf8')
     expect(text).not.toMatch(/@internal/)

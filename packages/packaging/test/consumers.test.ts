@@ -85,6 +85,7 @@ interface AppResult {
   received: { event: string; messageId: string; library: string }[]
   requestsValid: boolean
   kyEntries: boolean
+  redisEntry: boolean
 }
 
 /** Runs the app and checks what it printed: both events delivered and received by the collector. */
@@ -111,6 +112,7 @@ async function expectAppDelivers(command: string, args: string[], dir: string, f
   for (const [client, id] of sent) expect(result.stdout).toContain(`delivered ${client} ${id}`)
   expect(app.requestsValid).toBe(true)
   expect(app.kyEntries, 'the /ky entries of core and edge load').toBe(true)
+  expect(app.redisEntry, 'the /redis entry of node loads').toBe(true)
   expect(app.sharedCore, 'node and edge clients extend the one core the app imports').toBe(true)
 }
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { type Collector, startCollector } from '@cdp-analytics/node/testing'
+import { type RedisServer, startRedisServer } from '@cdp-analytics/test-redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PUBLISHED, repoRoot, scratchDir } from './helpers/packages.js'
 import { copyRepository } from './helpers/repo-copy.js'
@@ -48,6 +49,8 @@ function parseCommand(line: string): { env: Record<string, string>; argv: string
 let clone = ''
 let install: RunResult
 let collector: Collector
+/** For examples/redis-forwarder, whose README commands read REDIS_URL. */
+let redis: RedisServer
 
 beforeAll(async () => {
   clone = join(scratchDir(), 'clone')
@@ -56,10 +59,12 @@ beforeAll(async () => {
   const [command, ...args] = INSTALL.split(' ')
   install = await run(command!, args, { cwd: clone, env: shellEnv(), timeoutMs: 540_000 })
   collector = await startCollector({ writeKey: README_KEY })
+  redis = await startRedisServer()
 }, 600_000)
 
 afterAll(async () => {
   await collector?.close()
+  await redis?.stop()
   if (clone && !process.env.KEEP_PACKAGING_SCRATCH) rmSync(clone, { recursive: true, force: true })
 })
 
@@ -88,6 +93,8 @@ type Check =
   | { kind: 'script'; code: number; output: RegExp; messages?: number }
   /** A server: started, given the README's requests, stopped as Ctrl-C would; `messages` arrive. */
   | { kind: 'server'; requests: { path: string; init?: RequestInit }[]; messages: number }
+  /** A long-running worker: started, stopped as Ctrl-C would once `messages` arrived; its output says it stopped cleanly. */
+  | { kind: 'worker'; messages: number; output: RegExp }
 
 interface ExampleCommand {
   example: string
@@ -146,6 +153,18 @@ const COMMANDS: ExampleCommand[] = [
       messages: 2, // the track, and an identify with lastSeenAt
     },
   },
+  {
+    example: 'redis-forwarder',
+    command: 'npm start',
+    // Ten identify + track pairs into the stream; nothing reaches the API from the app.
+    check: { kind: 'script', code: 0, output: /20 events accepted by Redis in the stream cdp:events/, messages: 0 },
+  },
+  {
+    example: 'redis-forwarder',
+    command: 'CDP_WRITE_KEY=your-key npm run forward',
+    // After the app above: the forwarder delivers its 20 events, then stops on Ctrl-C.
+    check: { kind: 'worker', messages: 20, output: /^delivered 20 .*\nstopped$/m },
+  },
 ]
 
 /** Starts a README command in its example's folder of the clone, in a process group of its own (as a shell does). */
@@ -154,7 +173,7 @@ function start(example: string, command: string): { child: ChildProcess; output:
   const [file, ...args] = argv
   const child = spawn(file!, args, {
     cwd: join(clone, 'examples', example),
-    env: shellEnv({ ...env, CDP_ENDPOINT: collector.url, PORT: '0' }),
+    env: shellEnv({ ...env, CDP_ENDPOINT: collector.url, PORT: '0', REDIS_URL: redis.url }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
@@ -177,6 +196,14 @@ describe.each(COMMANDS)('examples/$example: $command', ({ example, command, chec
       expect(code, started.output()).toBe(check.code)
       expect(started.output()).toMatch(check.output)
       if (check.messages !== undefined) expect(collector.messages).toHaveLength(check.messages)
+      return
+    }
+    if (check.kind === 'worker') {
+      await collector.waitForMessages(check.messages, { timeoutMs: 60_000 })
+      process.kill(-started.child.pid!, 'SIGINT')
+      await started.exited
+      expect(started.output()).toMatch(check.output)
+      expect(collector.messages).toHaveLength(check.messages)
       return
     }
     const url = await new Promise<string>((resolve, reject) => {

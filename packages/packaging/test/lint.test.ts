@@ -36,7 +36,7 @@ describe.each(PUBLISHED)('@cdp-analytics/%s', (name) => {
     expect(problems, result.transcript).toEqual([])
     const entrypoints = Object.entries(report.analysis.entrypoints)
     expect(entrypoints.map(([entry]) => entry)).toEqual(
-      expect.arrayContaining(name === 'node' ? ['.', './testing', './ky', './package.json'] : ['.', './ky', './package.json']),
+      expect.arrayContaining(name === 'node' ? ['.', './testing', './ky', './redis', './package.json'] : ['.', './ky', './package.json']),
     )
     for (const [entry, { resolutions }] of entrypoints) {
       for (const kind of ['node10', 'node16-cjs', 'node16-esm', 'bundler']) {

@@ -1,35 +1,39 @@
 #!/usr/bin/env node
 /**
- * The `cdp-analytics` command: `send` (one call, waits for its outcome) and `import` (a streaming,
- * resumable backfill of NDJSON). Flags: options.ts; `cdp-analytics --help`.
+ * The `cdp-analytics` command: `send` (one call, waits for its outcome), `import` (a streaming,
+ * resumable backfill of NDJSON) and `forward` (delivers a Redis stream). Flags: options.ts;
+ * `cdp-analytics --help`.
  */
 import { setFlagsFromString } from 'node:v8'
 import { ConfigError } from '@cdp-analytics/core'
 import { Analytics, type NodeAnalyticsOptions } from '../analytics.js'
 import { VERSION } from '../version.js'
+import { type ApiSettings, runForward } from './forward.js'
 import { runImport } from './import.js'
 import { EXIT, helpText, integerFlag, parse, stringFlag, UsageError, type Values } from './options.js'
 import { send } from './send.js'
 
-function clientFactory(values: Values, dryRun: boolean) {
-  return (overrides: Partial<NodeAnalyticsOptions> = {}): Analytics => {
-    const writeKey = stringFlag(values, 'write-key') ?? (process.env.CDP_WRITE_KEY || undefined) ?? (dryRun ? 'dry-run' : undefined)
-    if (!writeKey) throw new UsageError('no write key: set CDP_WRITE_KEY or pass --write-key')
-    const endpoint = stringFlag(values, 'endpoint') ?? (process.env.CDP_ENDPOINT || undefined)
-    const region = stringFlag(values, 'region') ?? (process.env.CDP_REGION || undefined)
-    const maxRetries = integerFlag(values, 'max-retries', 0)
-    const timeout = integerFlag(values, 'request-timeout', 1)
-    return new Analytics({
-      writeKey,
-      ...(endpoint ? { endpoint } : {}),
-      // The client checks it: anything but us/eu, or an endpoint of the other region, is a ConfigError.
-      ...(region ? { region: region as 'us' | 'eu' } : {}),
-      ...(maxRetries !== undefined ? { maxRetries } : {}),
-      ...(timeout !== undefined ? { timeout } : {}),
-      flushOnExit: false,
-      ...overrides,
-    })
+/** The write key, endpoint, region and request settings every command takes, from the flags or the environment. */
+function apiSettings(values: Values, dryRun: boolean): ApiSettings {
+  const writeKey = stringFlag(values, 'write-key') ?? (process.env.CDP_WRITE_KEY || undefined) ?? (dryRun ? 'dry-run' : undefined)
+  if (!writeKey) throw new UsageError('no write key: set CDP_WRITE_KEY or pass --write-key')
+  const endpoint = stringFlag(values, 'endpoint') ?? (process.env.CDP_ENDPOINT || undefined)
+  const region = stringFlag(values, 'region') ?? (process.env.CDP_REGION || undefined)
+  const maxRetries = integerFlag(values, 'max-retries', 0)
+  const timeout = integerFlag(values, 'request-timeout', 1)
+  return {
+    writeKey,
+    ...(endpoint ? { endpoint } : {}),
+    // The client checks it: anything but us/eu, or an endpoint of the other region, is a ConfigError.
+    ...(region ? { region: region as 'us' | 'eu' } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(timeout !== undefined ? { timeout } : {}),
   }
+}
+
+function clientFactory(values: Values, dryRun: boolean) {
+  return (overrides: Partial<NodeAnalyticsOptions> = {}): Analytics =>
+    new Analytics({ ...apiSettings(values, dryRun), flushOnExit: false, ...overrides })
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -57,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
     setFlagsFromString('--max-semi-space-size=4')
     return runImport(target, values, clientFactory(values, values['dry-run'] === true))
   }
-  throw new UsageError(`unknown command ${JSON.stringify(command)}: use send or import`)
+  if (command === 'forward') return runForward(target, values, () => apiSettings(values, false))
+  throw new UsageError(`unknown command ${JSON.stringify(command)}: use send, import or forward`)
 }
 
 // The client's timers are unref'd (a library must not hold a process open); the command waits

@@ -18,7 +18,7 @@ export const EXIT = {
 
 export class UsageError extends Error {}
 
-type Scope = 'all' | 'send' | 'import'
+type Scope = 'all' | 'send' | 'import' | 'forward'
 interface Flag {
   type: 'string' | 'boolean'
   scope: Scope
@@ -43,7 +43,12 @@ export const FLAGS = {
     value: 'us|eu',
     help: "your workspace's data center (default: $CDP_REGION, else us); data sent to the wrong one is dropped",
   },
-  'max-retries': { type: 'string', scope: 'all', value: 'N', help: 'retries per request after the first attempt (default 10)' },
+  'max-retries': {
+    type: 'string',
+    scope: 'all',
+    value: 'N',
+    help: 'retries per request after the first attempt (default 10; forward: until the API answers)',
+  },
   'request-timeout': { type: 'string', scope: 'all', value: 'MS', help: 'per-request timeout in ms (default 10000)' },
   help: { type: 'boolean', scope: 'all', short: 'h', help: 'show this help' },
   version: { type: 'boolean', scope: 'all', short: 'v', help: 'print the version' },
@@ -87,6 +92,36 @@ export const FLAGS = {
     help: 'seconds between progress lines when stderr is not a terminal (default 10; 0: none)',
   },
   quiet: { type: 'boolean', scope: 'import', short: 'q', help: 'no progress output, only the summary' },
+  // forward
+  stream: { type: 'string', scope: 'forward', value: 'KEY', help: 'the stream to deliver (default cdp:events)' },
+  group: { type: 'string', scope: 'forward', value: 'NAME', help: 'the consumer group every forwarder joins (default cdp-forwarders)' },
+  consumer: { type: 'string', scope: 'forward', value: 'NAME', help: "this forwarder's name in the group (default: host-pid-random)" },
+  'dead-letter-stream': {
+    type: 'string',
+    scope: 'forward',
+    value: 'KEY',
+    help: 'where undeliverable entries go, with their error (default <stream>:dead)',
+  },
+  'claim-idle': {
+    type: 'string',
+    scope: 'forward',
+    value: 'MS',
+    help: 'take over entries a dead forwarder held this long (default 30000)',
+  },
+  'max-deliveries': {
+    type: 'string',
+    scope: 'forward',
+    value: 'N',
+    help: 'an entry delivered more often goes to the dead-letter stream (default 10)',
+  },
+  'read-count': { type: 'string', scope: 'forward', value: 'N', help: 'entries per XREADGROUP (default 1000)' },
+  'max-held': { type: 'string', scope: 'forward', value: 'N', help: 'entries held in memory at once; reading waits beyond (default 5000)' },
+  'stats-interval': {
+    type: 'string',
+    scope: 'forward',
+    value: 'S',
+    help: 'seconds between stats lines on stdout (default 10; 0: none)',
+  },
 } satisfies Record<string, Flag>
 
 export type FlagName = keyof typeof FLAGS
@@ -142,7 +177,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Flags given that the command does not take. */
-export function checkScope(values: Values, scope: 'send' | 'import'): void {
+export function checkScope(values: Values, scope: 'send' | 'import' | 'forward'): void {
   for (const name of Object.keys(values) as FlagName[]) {
     const flag: Flag = FLAGS[name]
     if (flag.scope !== 'all' && flag.scope !== scope) {
@@ -216,6 +251,7 @@ export function stringFlag(values: Values, name: FlagName): string | undefined {
 const USAGE = `Usage:
   cdp-analytics send <identify|track|page|screen|group|alias> [flags]
   cdp-analytics import <FILE.ndjson | -> [flags]
+  cdp-analytics forward <redis://HOST:PORT> [flags]
 
 send     one call; waits for its outcome (at most --timeout), printing each retry on stderr. Exit 0
          when delivered, otherwise prints the reason and exits 1; after Ctrl-C says what was not
@@ -225,12 +261,17 @@ import   backfill: each line of the file (or stdin with -) is one message with a
          3 when some lines were rejected (in this run or, with --resume, in earlier ones), 1 when
          delivery failed (re-run with the same --resume to continue), 130 after Ctrl-C (stops after
          what is in flight and writes the checkpoint).
+forward  deliver a Redis stream that apps fill with createRedisStreamTransport (@cdp-analytics/node/redis),
+         as one consumer of a group that any number of forwarders join; runs until SIGTERM or Ctrl-C,
+         then delivers what it holds and exits 0 (1 when the API refuses the write key or endpoint:
+         nothing is lost). Needs the ioredis or redis package installed where it runs.
 
 Examples:
   CDP_WRITE_KEY=... cdp-analytics send track --user-id u1 --event "Signed Up" --properties '{"plan":"pro"}'
   cdp-analytics send identify --user-id u1 --traits '{"email":"u1@example.com"}' --timeout 10
   cdp-analytics import events.ndjson --resume events.checkpoint --rejected rejected.ndjson
   zcat events.ndjson.gz | cdp-analytics import - --rate 500
+  cdp-analytics forward redis://localhost:6379 --stream cdp:events --region eu
 
 Exit codes: 0 ok, 1 not delivered, 2 bad usage, 3 lines rejected (import), 130 interrupted.`
 
@@ -239,6 +280,7 @@ export function helpText(): string {
     ['all', 'Flags'],
     ['send', 'send flags'],
     ['import', 'import flags'],
+    ['forward', 'forward flags'],
   ]
   const lines = [USAGE]
   for (const [scope, title] of groups) {

@@ -63,7 +63,9 @@ const describe = (sent: Sent): string =>
       ? `did not settle`
       : sent.result.kind === 'response'
         ? `response ${sent.result.status}`
-        : `network-error (timedOut: ${sent.result.timedOut}, aborted: ${sent.result.aborted}): ${String(sent.result.error)}`
+        : sent.result.kind === 'full'
+          ? `full: ${sent.result.detail}`
+          : `network-error (timedOut: ${sent.result.timedOut}, aborted: ${sent.result.aborted}): ${String(sent.result.error)}`
 
 function isResponse(sent: Sent, status: number): sent is Sent & { result: Extract<TransportResult, { kind: 'response' }> } {
   return sent.result?.kind === 'response' && sent.result.status === status

@@ -41,10 +41,18 @@ export interface FaultCase {
   minGapMs?: number
   /** Rows with a plain status, cross-checked against the pure policy `decideAttempt`. */
   status?: number
+  /**
+   * A refusal of the body (400, 413): the batch goes again in halves until each refused message
+   * stands alone (issue 19), so its neighbours are delivered. Not a retry: the same answer on a
+   * single message is final.
+   */
+  split?: boolean
 }
 
 const RETRIED = 'retried with exponential backoff and jitter'
 const REJECTED = "fails at once with `rejected`; the message carries the server's error text"
+const SPLIT =
+  "sent again in halves until each refused message stands alone: it fails with `rejected` and the server's error text, its neighbours are delivered (a batch of 4 refused whole: 7 requests)"
 const httpDate = (secondsAhead: number) => new Date(Date.now() + secondsAhead * 1000).toUTCString()
 
 const retriedStatus = (status: number, extra: Partial<FaultCase> = {}): FaultCase => ({
@@ -84,12 +92,12 @@ export const FAULT_CASES: FaultCase[] = [
     persists: 'delivered',
     does: 'delivered as soon as the status arrives; the body is cancelled',
   },
-  rejectedStatus(400, { says: /HTTP 400 \(the API refused the body\): .*Bad Request/ }),
+  rejectedStatus(400, { says: /HTTP 400 \(the API refused the body\): .*Bad Request/, split: true, does: SPLIT }),
   rejectedStatus(401, { does: `${REJECTED} (check the write key)` }),
   rejectedStatus(403),
   rejectedStatus(404, { does: `${REJECTED} (check \`endpoint\`)` }),
   retriedStatus(408),
-  rejectedStatus(413),
+  rejectedStatus(413, { split: true, does: SPLIT }),
   retriedStatus(429, { name: '429 without `Retry-After`' }),
   {
     ...retriedStatus(429),
@@ -192,12 +200,20 @@ const code = (text: string) => `\`${text}\``
 
 /** Requests (or connection attempts) the SDK makes for one batch while the fault persists. */
 export function attemptsIfPersists(row: FaultCase): number {
+  // Split to single messages: the whole batch, then every half down to one message each.
+  if (row.split) return 2 * MATRIX.messages - 1
   return row.retried ? MATRIX.maxRetries + 1 : 1
 }
 
 /** Requests for one batch when the fault happens once and the next answer is a 200. */
 export function attemptsIfClears(row: FaultCase): number {
+  if (row.split) return 3 // the batch, then its two halves, which are delivered
   return row.retried ? 2 : 1
+}
+
+/** What each message ends with when the fault happens once and the next answer is a 200. */
+export function outcomeIfClears(row: FaultCase): 'delivered' | 'rejected' | 'retries_exhausted' {
+  return row.retried || row.split ? 'delivered' : row.persists
 }
 
 /** What each message ends with under `close({ timeout })` while the fault persists. */
@@ -219,7 +235,7 @@ export function renderFaultTable(): string {
     '|---|---|---|---|---|',
   ]
   const rows = FAULT_CASES.map((row) => {
-    const clears = row.retried ? 'delivered' : row.persists
+    const clears = outcomeIfClears(row)
     const close = outcomeUnderClose(row)
     return `| ${row.name} | ${row.does} | ${outcomeCell(attemptsIfPersists(row), row.persists, row)} | ${outcomeCell(attemptsIfClears(row), clears, row)} | ${close === 'delivered' ? 'delivered' : code(close)}, within the deadline |`
   })
