@@ -5,6 +5,8 @@ export { DurableCore } from './durable.js'
 export type { DurableStats } from './durable.js'
 export { parseStored } from './store.js'
 export type { MessageStore, StoreItem, StoredMessage } from './store.js'
+export { storedAction } from './stored-action.js'
+export type { StoredAction } from './stored-action.js'
 export { defineTrackingPlan } from './plan.js'
 export type {
   GroupParamsOf,

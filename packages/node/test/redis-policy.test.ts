@@ -1,33 +1,7 @@
-// The forwarder's decisions (src/redis/policy.ts) as tables: what each outcome of a message means
-// for its stream entry, and the exact commands that carry it out.
+// The forwarder's commands (src/redis/policy.ts) as tables: exactly what carries out each outcome of
+// a message (the core's storedAction, tested in the core) on its stream entry.
 import { describe, expect, it } from 'vitest'
-import { ClosedError, DeliveryError, QueueFullError, ValidationError } from '../src/index.js'
-import { ackCommands, deadLetterCommands, deliveriesError, entryAction, handBackCommands } from '../src/redis/policy.js'
-
-const rejected = (status: number | undefined) => new DeliveryError('delivery failed', 'rejected', status, 1)
-
-describe('entryAction: an outcome, and what happens to the entry', () => {
-  it.each([
-    ['delivered', undefined, 'ack'],
-    ['400: the API refused this message alone (after the split)', rejected(400), 'dead-letter'],
-    ['413: this message alone over a proxy limit', rejected(413), 'dead-letter'],
-    ['422, another refusal of the body', rejected(422), 'dead-letter'],
-    ['401: the write key, for every message alike', rejected(401), 'stop'],
-    ['403', rejected(403), 'stop'],
-    ['404: the endpoint', rejected(404), 'stop'],
-    ['307: a redirect, not followed', rejected(307), 'stop'],
-    ['501', rejected(501), 'stop'],
-    ['a URL fetch refuses (no status)', rejected(undefined), 'stop'],
-    ['out of retries (a finite maxRetries)', new DeliveryError('x', 'retries_exhausted', 503, 3), 'retry'],
-    ['an internal error', new DeliveryError('x', 'internal', undefined, 0), 'retry'],
-    ["stop()'s deadline", new DeliveryError('x', 'deadline', undefined, 1), 'keep'],
-    ['the client closed', new ClosedError('closed'), 'keep'],
-    ['queue full', new QueueFullError('full'), 'keep'],
-    ['no message (invalid JSON)', new ValidationError('stored message: not JSON', 'stored', ''), 'dead-letter'],
-  ])('%s → %s', (_name, error, action) => {
-    expect(entryAction(error)).toBe(action)
-  })
-})
+import { ackCommands, deadLetterCommands, deliveriesError, handBackCommands } from '../src/redis/policy.js'
 
 const source = { stream: 's', group: 'g', consumer: 'c1', deadLetterStream: 's:dead' }
 

@@ -3,45 +3,14 @@
  * what a message's outcome from the core client means for its stream entry, and the commands that
  * carry that out.
  */
-import type { AnalyticsError, DeliveryError } from '@cdp-analytics/core'
 import type { Command } from './client.js'
 
 /**
- * - `ack`: delivered: `XACK` + `XDEL` together.
- * - `dead-letter`: it will never be delivered (the API refused it alone, or it is no message):
- *   to the dead-letter stream with the error, then `XACK` + `XDEL`.
- * - `retry`: out of retries (a finite `maxRetries`), or an internal error: left pending, taken
- *   again after `claimIdleMs` (a delivery more).
- * - `keep`: not tried to the end here (`stop()`'s deadline): left pending for the next forwarder,
- *   without counting a delivery.
- * - `stop`: the configuration is wrong for every message alike (401, 403, 404, a redirect, 501,
- *   505, a URL fetch refuses): the forwarder stops with the error and keeps everything.
+ * What a message's outcome means for its entry: the core's `storedAction`, shared with every durable
+ * path. `stop` stops the forwarder with the error and keeps everything; `keep` hands the entry back
+ * without counting a delivery; `retry` leaves it pending, taken again after `claimIdleMs`.
  */
-export type EntryAction = 'ack' | 'dead-letter' | 'retry' | 'keep' | 'stop'
-
-/** Refusals that name the write key or the endpoint, not a message. */
-const CONFIG_STATUSES = new Set([401, 403, 404, 501, 505])
-
-export function entryAction(error: AnalyticsError | undefined): EntryAction {
-  if (!error) return 'ack'
-  switch (error.reason) {
-    case 'rejected': {
-      const status = (error as DeliveryError).status
-      // No status: a URL fetch refuses (bad port, unknown scheme); 3xx: a redirect not followed.
-      if (status === undefined || CONFIG_STATUSES.has(status) || (status >= 300 && status < 400)) return 'stop'
-      return 'dead-letter'
-    }
-    case 'invalid':
-    case 'too_large':
-    case 'unserializable':
-      return 'dead-letter'
-    case 'retries_exhausted':
-    case 'internal':
-      return 'retry'
-    default:
-      return 'keep' // deadline, closed, queue_full
-  }
-}
+export { storedAction as entryAction, type StoredAction as EntryAction } from '@cdp-analytics/core'
 
 /** What a dead-letter entry records. */
 export interface DeadLetter {
