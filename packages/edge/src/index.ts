@@ -6,8 +6,9 @@ export type { EdgeTransportOptions } from './transport.js'
 export type { WaitUntil, WaitUntilContext } from './wait-until.js'
 export { VERSION } from './version.js'
 export * from '@cdp-analytics/core'
+export { createQueueConsumer } from './queue-consumer.js'
+export type { QueueConsumerOptions, QueueHandler, QueueRejection } from './queue-consumer.js'
 export {
-  createQueueConsumer,
   createQueueTransport,
   MAX_QUEUE_BATCH_BYTES,
   MAX_QUEUE_MESSAGE_BYTES,
@@ -17,12 +18,9 @@ export {
 } from './queue.js'
 export type {
   QueueBatch,
-  QueueConsumerOptions,
   QueuedBatch,
-  QueueHandler,
   QueueMessage,
   QueueProducer,
-  QueueRejection,
   QueueSendRequest,
   QueueTransportOptions,
 } from './queue.js'

@@ -15,7 +15,14 @@ import {
 } from '../src/index.js'
 
 const message = (i: number, pad = 0) =>
-  ({ type: 'track', event: 'e', userId: 'u', messageId: `m${i}`, properties: { pad: 'x'.repeat(pad) } }) as unknown as Message
+  ({
+    type: 'track',
+    event: 'e',
+    userId: 'u',
+    messageId: `m${i}`,
+    timestamp: '2026-12-06T00:00:00.000Z',
+    properties: { pad: 'x'.repeat(pad) },
+  }) as unknown as Message
 
 describe('splitForQueue', () => {
   const cases = [
@@ -86,6 +93,23 @@ function queueMessage(body: unknown, attempts = 1) {
   return { msg, done }
 }
 
+/** A consumer whose transport gives `answers` in turn and records each request's messageIds. */
+function consumerAnswering(answers: TransportResult[]) {
+  const msgs: string[][] = []
+  const reported: QueueRejection[] = []
+  const handler = createQueueConsumer({
+    writeKey: 'a-write-key-for-tests',
+    transport: {
+      send: async (request) => {
+        msgs.push((JSON.parse(request.body as string) as { batch: Message[] }).batch.map((m) => m.messageId))
+        return answers.shift() ?? { kind: 'response', status: 200 }
+      },
+    },
+    onRejected: (rejection) => void reported.push(rejection),
+  })
+  return { msgs, handler, reported }
+}
+
 describe('createQueueConsumer: what each answer does to the Queue messages', () => {
   const network = { kind: 'network-error', error: new TypeError('fetch failed'), timedOut: false } as const
   const cases: { result: TransportResult; attempts?: number; action: 'ack' | 'retry'; delaySeconds?: number; rejected?: boolean }[] = [
@@ -114,7 +138,9 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
       })
       const queued = [0, 1, 2].map((i) => queueMessage({ v: 1, batch: [message(2 * i), message(2 * i + 1)] }, attempts))
       await handler({ queue: 'q', messages: queued.map((q) => q.msg) }, {})
-      expect(bodies).toHaveLength(1) // one API request for the whole Queue batch
+      // One API request for the whole Queue batch; a refused body goes again in halves until each
+      // message stands alone (6 → 3 + 3 → 2 + 1 + 2 + 1 → 1 + 1 + 1 + 1: 11 requests).
+      expect(bodies).toHaveLength(rejected ? 11 : 1)
       expect((JSON.parse(bodies[0]!) as { batch: Message[] }).batch.map((m) => m.messageId)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5'])
       for (const { done } of queued) {
         expect(done.action).toBe(action)
@@ -123,12 +149,14 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
           expect(done.delaySeconds).toBeGreaterThanOrEqual(Math.ceil(delaySeconds / 2))
         }
       }
-      expect(reported).toHaveLength(rejected ? 1 : 0)
-      if (rejected) expect(reported[0]!.messages).toHaveLength(6)
+      // Refused, each message alone: one rejection each, with the status.
+      expect(reported.map((r) => [r.reason, r.status, r.messages.map((m) => (m as Message).messageId)])).toEqual(
+        rejected ? ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'].map((id) => ['rejected', (result as { status: number }).status, [id]]) : [],
+      )
     })
   }
 
-  it('packs Queue messages into requests of at most 500,000 bytes without splitting one', async () => {
+  it('packs the messages into requests of at most 500,000 bytes, in order', async () => {
     const { bodies, transport } = recording({ kind: 'response', status: 200 })
     const handler = createQueueConsumer({
       writeKey: 'a-write-key-for-tests',
@@ -142,6 +170,61 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
     const ids = bodies.flatMap((body) => (JSON.parse(body) as { batch: Message[] }).batch.map((m) => m.messageId))
     expect(ids).toEqual(Array.from({ length: 120 }, (_, i) => `m${i}`))
     expect(queued.every(({ done }) => done.action === 'ack')).toBe(true)
+  })
+
+  it('one message the API refuses fails alone: its neighbours are delivered, its Queue message acknowledged', async () => {
+    const reported: QueueRejection[] = []
+    const sent: string[][] = []
+    const handler = createQueueConsumer({
+      writeKey: 'a-write-key-for-tests',
+      transport: {
+        send: async (request) => {
+          const ids = (JSON.parse(request.body as string) as { batch: Message[] }).batch.map((m) => m.messageId)
+          sent.push(ids)
+          return ids.includes('m3') ? { kind: 'response', status: 400, detail: 'm3 is bad' } : { kind: 'response', status: 200 }
+        },
+      },
+      onRejected: (rejection) => void reported.push(rejection),
+    })
+    const queued = [0, 1, 2].map((i) => queueMessage({ v: 1, batch: [message(2 * i), message(2 * i + 1)] }))
+    await handler({ queue: 'q', messages: queued.map((q) => q.msg) }, {})
+    expect(queued.map(({ done }) => done.action)).toEqual(['ack', 'ack', 'ack'])
+    const delivered = sent.filter((ids) => !ids.includes('m3')).flat()
+    expect(delivered.sort()).toEqual(['m0', 'm1', 'm2', 'm4', 'm5'])
+    expect(reported).toEqual([expect.objectContaining({ reason: 'rejected', status: 400, messages: [message(3)] })])
+    expect(reported[0]!.detail).toContain('m3 is bad')
+  })
+
+  it('a Queue message is retried whole when one of its messages must go round again, acknowledged when all arrived', async () => {
+    // All six refused (400), then the halves: m0–m2 delivered, m3–m5 answered 503.
+    const answers: TransportResult[] = [
+      { kind: 'response', status: 400 },
+      { kind: 'response', status: 200 },
+      { kind: 'response', status: 503 },
+    ]
+    const { msgs, handler, reported } = consumerAnswering(answers)
+    const queued = [0, 1, 2].map((i) => queueMessage({ v: 1, batch: [message(2 * i), message(2 * i + 1)] }, 2))
+    await handler({ queue: 'q', messages: queued.map((q) => q.msg) }, {})
+    expect(msgs).toEqual([
+      ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'],
+      ['m0', 'm1', 'm2'],
+      ['m3', 'm4', 'm5'],
+    ])
+    // q1 holds m2 (delivered) and m3 (503): retried whole, after attempt 2's backoff (2 s, with jitter).
+    expect(queued.map(({ done }) => done.action)).toEqual(['ack', 'retry', 'retry'])
+    expect(queued[1]!.done.delaySeconds).toBeGreaterThanOrEqual(1)
+    expect(queued[1]!.done.delaySeconds).toBeLessThanOrEqual(2)
+    expect(reported).toEqual([])
+  })
+
+  it.each([
+    ['an empty writeKey', { writeKey: '' }, /writeKey must not be empty/],
+    ['an endpoint with the path', { endpoint: 'https://cdp.customer.io/v1/batch' }, /endpoint must be the base URL/],
+    ['a timeout of 0', { timeout: 0 }, /timeout must be an integer of at least 1 \(got 0\)/],
+    ['a negative maxRetryDelay', { maxRetryDelay: -1 }, /maxRetryDelay must be an integer of at least 0/],
+    ['a retryBackoff that is no function', { retryBackoff: 5 }, /retryBackoff/],
+  ])('options it cannot use are refused when it is created: %s', (_name, wrong, error) => {
+    expect(() => createQueueConsumer({ writeKey: 'a-write-key-for-tests', ...(wrong as object) })).toThrow(error)
   })
 
   it('acknowledges and reports what is not a message of the producer, and sends the rest', async () => {
@@ -213,6 +296,6 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
       { action: 'retry', delaySeconds: 300 },
       { action: 'retry', delaySeconds: 300 },
     ])
-    expect(String(errors[0])).toMatch(/writeKey is missing/)
+    expect(String(errors[0])).toMatch(/writeKey is required.*got undefined.*messages are retried, then dead-lettered/)
   })
 })
