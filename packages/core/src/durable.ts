@@ -1,7 +1,8 @@
 /**
  * The client of durable paths (issue 18): the core client plus the one way in for messages a store
- * already holds. The Node client (its spool; next, its Redis Streams forwarder) extends this class;
- * the edge client extends AnalyticsCore, so a worker bundle carries none of it.
+ * already holds. The Node client (its spool's replay), the Redis Streams forwarder and the
+ * Cloudflare Queue consumer deliver through it; the edge client extends AnalyticsCore, so a worker
+ * that only tracks carries none of it.
  */
 import { type AnalyticsStats, AnalyticsCore } from './client.js'
 import { type AnalyticsError, ClosedError, QueueFullError } from './errors.js'

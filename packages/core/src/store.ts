@@ -1,8 +1,9 @@
 /**
  * Durable paths share one loop (issue 18): a store keeps messages, the core delivers them with its
  * own batching and retry policy, and each message's final outcome goes back to the store, which
- * then forgets it. The Node spool is the first store; a Redis Streams forwarder (issue 19) is the
- * next. Runtime-neutral: no Node built-ins here, the store brings its own I/O.
+ * then forgets it. The Node spool, a Redis Streams forwarder (issue 19) and the Cloudflare Queue
+ * consumer are its stores; `storedAction` says what an outcome means for a record. Runtime-neutral:
+ * no Node built-ins here, the store brings its own I/O.
  *
  * Two ways in:
  * - A call (`track()` ...) that the client accepts is handed to {@link MessageStore.accept} of the
