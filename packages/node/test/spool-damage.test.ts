@@ -48,9 +48,9 @@ const damages: [name: string, damage: () => { bytes: Buffer; intact: string[]; c
     },
   ],
   ['a file of NUL bytes', () => ({ bytes: Buffer.alloc(64 * 1024), intact: [], counted: true })],
-  // Created and never written (a crash between open and the first write): nothing was lost, so
-  // nothing is counted or warned about; the file is deleted.
-  ['zero bytes', () => ({ bytes: Buffer.alloc(0), intact: [], counted: false })],
+  // Created and never written (a crash between open and the first write): nothing was lost, but it
+  // is counted and warned about like any damage (issue 18); the file is deleted, not moved aside.
+  ['zero bytes', () => ({ bytes: Buffer.alloc(0), intact: [], counted: true })],
 ]
 
 describe('spool: damage found at start', () => {
@@ -78,10 +78,15 @@ describe('spool: damage found at start', () => {
       expect(warnings).toHaveLength(counted ? 1 : 0)
       if (counted) {
         expect(warnings[0]).toMatch(
-          /spool: 1 damaged segment file\(s\) moved to .*damaged .*000000000002\.seg: .*; \d+ intact message\(s\) in them are kept and sent, \d+ byte\(s\) could not be read/,
+          /spool: 1 damaged segment file\(s\) found at start \(000000000002\.seg: .*\); those with content moved to .*damaged; \d+ intact message\(s\) in them are kept and sent, \d+ byte\(s\) could not be read/,
         )
-        expect(analytics.spool!.lostBytes).toBeGreaterThan(0)
-        expect(readdirSync(join(dir, 'damaged'))).toEqual([expect.stringMatching(/^000000000002\.seg\.\d+$/)])
+        if (bytes.length === 0) {
+          expect(warnings[0]).toContain('000000000002.seg: empty, deleted (nothing was written to it)')
+          expect(existsSync(join(dir, 'damaged')) ? readdirSync(join(dir, 'damaged')) : []).toEqual([])
+        } else {
+          expect(analytics.spool!.lostBytes).toBeGreaterThan(0)
+          expect(readdirSync(join(dir, 'damaged'))).toEqual([expect.stringMatching(/^000000000002\.seg\.\d+$/)])
+        }
       }
       await analytics.close()
       expect(segmentFiles(dir)).toEqual([])

@@ -7,7 +7,8 @@
  * A damaged segment (torn tail, corrupt records, NUL fill, not ours) never stops the start
  * (OpenTelemetry contrib #35899, Fluent Bit #7279): its intact records are written again into a new
  * segment, then the file is moved to `damaged/` and the damage is counted and warned about once.
- * An empty file (created, never written: nothing lost) is deleted. Messages that were being sent
+ * An empty file (created, never written: nothing lost) is deleted, and counted and warned about
+ * as damage too. Messages that were being sent
  * when the earlier process died are simply sent again (OpenTelemetry's persistent queue re-queues
  * what was in flight the same way); the API de-duplicates by messageId.
  */
@@ -100,7 +101,11 @@ export class Replay {
   /** One file's messages, ready to queue. */
   #load(file: SegmentFile): StoredMessage[] {
     if (file.size === 0) {
+      // A crash between creating the file and its first write (or a first write that failed): it
+      // held nothing, so nothing is lost, but it is damage all the same, counted and warned about.
       unlinkQuietly(file.path)
+      this.#report.details.push(`${basename(file.path)}: empty, deleted (nothing was written to it)`)
+      this.#report.damagedSegments++
       return []
     }
     let read: ReturnType<typeof readSegment>

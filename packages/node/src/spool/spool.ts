@@ -285,7 +285,7 @@ export class Spool implements MessageStore {
     this.counts.lostBytes += report.lostBytes
     if (report.details.length === 0) return
     this.#logger?.warn(
-      `spool: ${report.damagedSegments} damaged segment file(s) moved to ${report.asideDir} (${report.details.join(', ')}); ${report.keptMessages} intact message(s) in them are kept and sent, ${report.lostBytes} byte(s) could not be read`,
+      `spool: ${report.damagedSegments} damaged segment file(s) found at start (${report.details.join(', ')}); those with content moved to ${report.asideDir}; ${report.keptMessages} intact message(s) in them are kept and sent, ${report.lostBytes} byte(s) could not be read`,
     )
   }
 }
