@@ -15,6 +15,7 @@ import {
   outcomeIfClears,
   outcomeUnderClose,
   type FaultCase,
+  timeoutFor,
 } from './fault-cases.js'
 import { client, deadPort, expectAllValid, WRITE_KEY } from './setup.js'
 import { segmentFiles, spoolDir, spooledMessages } from './spool.js'
@@ -179,12 +180,12 @@ export function describeFaultMatrix(name: string, make: () => Transport, options
   describe(`${name}: fault matrix: the fault persists`, () => {
     it.each(FAULT_CASES.map((row) => [row.name, row] as const))('%s', async (_name, row: FaultCase) => {
       const { local, endpoint } = await faultyEndpoint(row)
-      const run = matrixClient(endpoint)
+      const run = matrixClient(endpoint, { timeout: timeoutFor(row) })
       await sendAll(run)
       expect(run.requests).toHaveLength(attemptsIfPersists(row))
       expectOutcomes(run, local, row.persists, row.says, { split: row.split })
       expectSpool(run)
-      expectAttemptsWithinTimeout(run, MATRIX.timeout)
+      expectAttemptsWithinTimeout(run, timeoutFor(row))
       expect(run.analytics.stats).toMatchObject({
         requests: attemptsIfPersists(row),
         retries: row.retried ? attemptsIfPersists(row) - 1 : 0,
@@ -206,7 +207,7 @@ export function describeFaultMatrix(name: string, make: () => Transport, options
         // The server comes up while the SDK waits to retry. With jitter the wait is 750–1500 ms,
         // long enough to listen first even on a loaded CI machine (150–300 ms was not).
         const port = await deadPort()
-        run = matrixClient(`http://127.0.0.1:${port}`, { retryBackoff: () => 1500 })
+        run = matrixClient(`http://127.0.0.1:${port}`, { retryBackoff: () => 1500, timeout: timeoutFor(row) })
         const back = new Promise<Collector>((resolve) => {
           const stop = run.analytics.on('retry', () => {
             stop()
@@ -218,7 +219,7 @@ export function describeFaultMatrix(name: string, make: () => Transport, options
       } else {
         local = await startOn()
         local.enqueueResponses(row.fault.plan())
-        run = matrixClient(local.url)
+        run = matrixClient(local.url, { timeout: timeoutFor(row) })
         await sendAll(run)
       }
       const expected = outcomeIfClears(row)
@@ -233,7 +234,7 @@ export function describeFaultMatrix(name: string, make: () => Transport, options
         expectOutcomes(run, local, expected, row.says, { split: row.split })
       }
       expectSpool(run)
-      expectAttemptsWithinTimeout(run, MATRIX.timeout)
+      expectAttemptsWithinTimeout(run, timeoutFor(row))
     })
   })
 
