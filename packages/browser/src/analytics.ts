@@ -73,8 +73,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
       },
       options: ['persist', 'identity'],
     })
-    if (options.compress)
-      throw new ConfigError('compress is not available in the browser: a gzipped body needs a header that costs a CORS preflight')
+    if (options.compress) throw new ConfigError('compress is not available in the browser: gzip costs a CORS preflight')
     const identity = options.identity ?? 'memory'
     if (!IDENTITY_STORAGES.includes(identity))
       throw new ConfigError(`identity must be 'localStorage', 'cookie', 'memory' or false (got ${String(identity)})`)

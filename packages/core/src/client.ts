@@ -5,7 +5,7 @@
 import { nanoid } from 'nanoid'
 import { basicAuthorization } from './auth.js'
 import { messageOf, type Batch, type QueuedMessage } from './batch.js'
-import { deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
+import { type BodyEncoder, deliverBatch, sleep, type DeliveryContext, type RequestInfo, type RetryInfo } from './deliver.js'
 import { Emitter } from './emitter.js'
 import { type AnalyticsError, ClosedError, type FailureReason, QueueFullError } from './errors.js'
 import { buildMessage, callbackMistake, type BuildSettings } from './messages/build.js'
@@ -52,6 +52,13 @@ export interface Runtime {
   store?: MessageStore
   /** The adapter's own options, besides the core's: any other is warned about as unknown. */
   options?: readonly string[]
+  /**
+   * How `compress: true` gzips a request body: the core's `encodeBody`, which the Node and edge
+   * adapters pass. Without it `compress` sends plain bodies. Injected rather than imported, so a
+   * page (which cannot send `Content-Encoding: gzip` without a CORS preflight, and refuses the
+   * option) does not carry the gzip code.
+   */
+  encodeBody?: BodyEncoder
 }
 
 export type AnalyticsEvents = {
@@ -148,7 +155,11 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     const transport = options.transport ?? runtime.transport
     if (transport.maxBatchBytes! < this.settings.maxBatchBytes) this.settings.maxBatchBytes = transport.maxBatchBytes!
     const gate = new RateGate()
-    const delivery = { ...this.#deliveryContext(transport, now ?? (() => new Date())), gate }
+    const delivery = {
+      ...this.#deliveryContext(transport, now ?? (() => new Date())),
+      gate,
+      compress: this.settings.compress ? runtime.encodeBody : undefined,
+    }
     this.scheduler = new Scheduler(this.settings, {
       gate,
       resumeTimers: this.#timers,
@@ -455,7 +466,6 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       },
       settle: (batch, error) => this.#settleBatch(batch, error),
       secrets: [settings.writeKey, basicAuthorization(settings.writeKey).slice('Basic '.length)],
-      compress: settings.compress,
     }
   }
 

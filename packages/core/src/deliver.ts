@@ -5,7 +5,6 @@
  * (`shouldSplit`), so one bad message never fails its neighbours (issue 19).
  */
 import { Batch } from './batch.js'
-import { encodeBody } from './compress.js'
 import { type AnalyticsError, DeliveryError, QueueFullError } from './errors.js'
 import type { RateGate } from './rate-gate.js'
 import { clientWidePause, decideAttempt, shouldSplit, type RetrySettings } from './retry-policy.js'
@@ -32,6 +31,12 @@ export interface RetryInfo {
   messageCount: number
 }
 
+/** The body and headers of one attempt, encoded (compress.ts's `encodeBody`: gzip). Never rejects. */
+export type BodyEncoder = (
+  body: string,
+  headers: Record<string, string>,
+) => Promise<{ body: string | Uint8Array; headers: Record<string, string> }>
+
 export interface DeliveryContext {
   transport: Transport
   url: string
@@ -49,8 +54,8 @@ export interface DeliveryContext {
   settle: (batch: Batch, error: AnalyticsError | undefined) => void
   /** Text never to repeat in errors or events (the write key and its Basic encoding). */
   secrets?: readonly string[]
-  /** Gzip bodies of MIN_COMPRESS_BYTES and more (compress.ts). */
-  compress?: boolean
+  /** With `compress: true`: the runtime's encoder (compress.ts's `encodeBody`, for bodies of MIN_COMPRESS_BYTES and more). */
+  compress?: BodyEncoder
   /** The client-wide rate-limit pause, shared by every batch of the client. */
   gate?: RateGate
 }
@@ -144,7 +149,7 @@ async function sendSafely(ctx: DeliveryContext, batch: Batch, signal: AbortSigna
       signal,
       messages: batch.items,
     }
-    if (ctx.compress) Object.assign(request, await encodeBody(json, ctx.headers))
+    if (ctx.compress) Object.assign(request, await ctx.compress(json, ctx.headers))
     return await ctx.transport.send(request)
   } catch (error) {
     return { kind: 'network-error', error, timedOut: false, aborted: signal.aborted }

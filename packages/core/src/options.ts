@@ -4,7 +4,7 @@
  */
 import { ConfigError } from './errors.js'
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, utf8Length } from './limits.js'
-import { isPlainObject } from './merge.js'
+import { isPlainObject, UNSAFE_KEYS } from './merge.js'
 import { describeValue, errorText, mustBe } from './messages/describe.js'
 import { checkContext } from './messages/typed-fields.js'
 import { defaultBackoff } from './retry-policy.js'
@@ -177,7 +177,7 @@ export function resolveOptions(options: AnalyticsOptions<TrackingPlan | undefine
  * The integer options: `[default, minimum]`, checked in this order. `maxBatchBytes` is also
  * capped at the API's limit (it may only be lowered).
  */
-const INTEGER_OPTIONS = {
+export const INTEGER_OPTIONS = {
   flushAt: [20, 1],
   flushInterval: [5000, 0],
   maxBatchSize: [1000, 1],
@@ -329,8 +329,8 @@ function contextOption(value: unknown): Record<string, unknown> | undefined {
 function booleans(name: string, value: unknown): Record<string, boolean> | undefined {
   const map = object(name, value)
   for (const [key, flag] of Object.entries(map ?? {})) {
-    if (typeof flag !== 'boolean' && !['__proto__', 'constructor', 'prototype'].includes(key)) {
-      throw new ConfigError(`${name}.${JSON.stringify(key)} must be a boolean (got ${flag === null ? 'null' : typeof flag})`)
+    if (typeof flag !== 'boolean' && !UNSAFE_KEYS.has(key)) {
+      throw new ConfigError(`${name}.${JSON.stringify(key)} must be a boolean (got ${describeValue(flag)})`)
     }
   }
   return map as Record<string, boolean> | undefined

@@ -154,14 +154,10 @@ export function clientWidePause(result: TransportResult, outcome: AttemptOutcome
  */
 export function describeNetworkError(error: unknown): { text: string; permanent: boolean } {
   if (!(error instanceof Error)) return { text: String(error), permanent: false }
-  const cause = (error as { cause?: unknown }).cause
-  const code = isObject(cause) && 'code' in cause ? String(cause.code) : undefined
+  const cause = (error as { cause?: { code?: unknown } }).cause
+  const code = cause?.code == null ? undefined : String(cause.code)
   const causeText = cause instanceof Error ? cause.message : undefined
   const why = code ?? causeText
   const text = why && !error.message.includes(why) ? `${error.message} (${why})` : error.message
   return { text, permanent: PERMANENT_NETWORK_ERRORS.test(causeText ?? '') || PERMANENT_NETWORK_ERRORS.test(code ?? '') }
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null
 }

@@ -10,9 +10,11 @@ export function isRfc3339(value: string): boolean {
   const match = RFC3339.exec(value)
   if (!match || Number.isNaN(Date.parse(value))) return false
   // Date.parse rolls 2021-02-30 over into March; the API's date-time format does not.
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const year = +match[1]!
+  const month = +match[2]!
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!
+  // 31 days in odd months up to July and in even months from August; February by the leap rule.
+  return +match[3]! <= (month === 2 ? (leap ? 29 : 28) : 30 + ((month + (month >> 3)) & 1))
 }
 
 /** A valid `Date` or RFC 3339 string; anything else is reported by the message schema. */

@@ -3,21 +3,21 @@
  * client runs with the default the user meant to change (issue 20). Each is warned about once per
  * process, naming the nearest known option.
  */
-import type { AnalyticsOptions } from './options.js'
+import { type AnalyticsOptions, INTEGER_OPTIONS } from './options.js'
 
-/** Every option of the core client, as one string: every bundle carries it. */
+/** The core's options besides the integers (INTEGER_OPTIONS' keys), as one string. */
 const NAMES =
-  'writeKey region endpoint flushAt maxBatchSize flushInterval maxRetries timeout maxQueueSize maxQueueBytes maxBatchBytes maxInFlight maxRetryDelay retryBackoff closeTimeout defaultContext integrations headers logger verbose strict strictMode disable compress plan undeclaredEvents limits transport generateId now' as const
+  'writeKey region endpoint retryBackoff defaultContext integrations headers logger verbose strict strictMode disable compress plan undeclaredEvents limits transport generateId now' as const
 
 /** The core's options; adapters add their own (`flushOnExit`, `waitUntil`). */
-export const OPTION_NAMES: readonly string[] = NAMES.split(' ')
+export const OPTION_NAMES: readonly string[] = [...NAMES.split(' '), ...Object.keys(INTEGER_OPTIONS)]
 
-// Types only: tsc fails here when AnalyticsOptions gains an option NAMES lacks, or NAMES names one it has not.
+// Types only: tsc fails here when AnalyticsOptions gains an option these lack, or they name one it has not.
 type Words<S extends string> = S extends `${infer Word} ${infer Rest}` ? Word | Words<Rest> : S
 type Same<A, B> = [Exclude<A, B> | Exclude<B, A>] extends [never] ? true : false
 type Holds<T extends true> = T
 // biome-ignore lint/correctness/noUnusedVariables: a check for tsc, never used
-type OptionNamesAreComplete = Holds<Same<Words<typeof NAMES>, keyof AnalyticsOptions>>
+type OptionNamesAreComplete = Holds<Same<Words<typeof NAMES> | keyof typeof INTEGER_OPTIONS, keyof AnalyticsOptions>>
 
 /** Names already warned about in this process: a client made per request warns once, not per request. */
 const warned = new Set<string>()

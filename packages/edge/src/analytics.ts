@@ -10,7 +10,14 @@
  * 5. otherwise a drain that is still running picks it up, or it waits for `flush()` (with a warning
  *    when the code that queued it goes on without calling it).
  */
-import { AnalyticsCore, createFetchTransport, type AnalyticsOptions, type Callback, type TrackingPlan } from '@cdp-analytics/core'
+import {
+  AnalyticsCore,
+  createFetchTransport,
+  encodeBody,
+  type AnalyticsOptions,
+  type Callback,
+  type TrackingPlan,
+} from '@cdp-analytics/core'
 import { DrainRegistry } from './drain.js'
 import { vercelRequestContext, type WaitUntil, type WaitUntilContext } from './wait-until.js'
 import { LIBRARY } from './version.js'
@@ -68,6 +75,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
     super(withEdgeDefaults(options), {
       // `compress` is the core's option: it gzips each body once, before the transport.
       transport: createFetchTransport(),
+      encodeBody,
       library: LIBRARY,
       // No timer per batch: on Cloudflare it would never fire once the response is returned.
       intervalFlush: false,

@@ -7,7 +7,14 @@
  * against 1.3× without it (BENCHMARKS.md). Timeouts, the close deadline and body
  * consumption are the core fetch transport's job already.
  */
-import { DurableCore, createFetchTransport, type AnalyticsOptions, type CloseOptions, type TrackingPlan } from '@cdp-analytics/core'
+import {
+  DurableCore,
+  createFetchTransport,
+  encodeBody,
+  type AnalyticsOptions,
+  type CloseOptions,
+  type TrackingPlan,
+} from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
 import type { SpoolOptions } from './spool/options.js'
@@ -49,6 +56,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
       timers: unrefTimers,
       store: spool,
       options: ['flushOnExit', 'spool'],
+      encodeBody,
     })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined

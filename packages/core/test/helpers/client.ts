@@ -1,4 +1,5 @@
 import { AnalyticsCore } from '../../src/client.js'
+import { encodeBody } from '../../src/compress.js'
 import type { AnalyticsError } from '../../src/errors.js'
 import { MemoryTransport } from '../../src/memory-transport.js'
 import type { AnalyticsOptions } from '../../src/options.js'
@@ -12,7 +13,7 @@ export const LIBRARY = { name: 'core-test', version: '0.0.0' }
 export function makeClient(options: Partial<AnalyticsOptions> = {}, transport: Transport = new MemoryTransport()) {
   const client = new AnalyticsCore(
     { writeKey: 'test-key', retryBackoff: () => 1, logger: silentLogger, ...options },
-    { transport, library: LIBRARY },
+    { transport, library: LIBRARY, encodeBody },
   )
   return { client, transport }
 }

@@ -8,7 +8,7 @@
  * (`XAUTOCLAIM`) and retries its own failed rounds. At-least-once: an entry leaves the stream only
  * once the API accepted it, or once it is in the dead-letter stream.
  */
-import { type AnalyticsError, DurableCore, type MessageStore, type StoreItem } from '@cdp-analytics/core'
+import { type AnalyticsError, DurableCore, encodeBody, type MessageStore, type StoreItem } from '@cdp-analytics/core'
 import { createHttpTransport, type HttpTransport, SIZE_TRANSPORT } from '../http-transport.js'
 import { unrefTimers } from '../timers.js'
 import { LIBRARY } from '../version.js'
@@ -84,7 +84,7 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
         maxQueueSize: maxHeld + readCount,
         maxQueueBytes: (maxHeld + readCount) * 32_000,
       },
-      { transport, library: LIBRARY, timers: unrefTimers, store: this },
+      { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody },
     )
     // The node:http transport sizes its keep-alive Agent to the requests in flight (as the Node client does).
     ;(transport as Partial<HttpTransport>)[SIZE_TRANSPORT]?.(options.maxInFlight ?? 4)
