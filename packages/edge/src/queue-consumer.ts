@@ -22,6 +22,7 @@ import {
   createFetchTransport,
   DurableCore,
   decideAttempt,
+  encodeBody,
   type Logger,
   MAX_MESSAGE_BYTES,
   type Message,
@@ -146,7 +147,7 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
         maxInFlight: MAX_IN_FLIGHT,
       },
       // No timers (an invocation flushes once), and no requests before that flush.
-      { transport: through, library: LIBRARY, intervalFlush: false, flushOnCount: false, ...(store ? { store } : {}) },
+      { transport: through, library: LIBRARY, encodeBody, intervalFlush: false, flushOnCount: false, ...(store ? { store } : {}) },
     )
   // What does not depend on env is checked now, by the clients' own checks (a ConfigError naming it).
   clientFor(typeof writeKey === 'string' ? writeKey : 'a-write-key-from-env', typeof endpoint === 'string' ? endpoint : undefined)

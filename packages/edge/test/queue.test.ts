@@ -2,6 +2,7 @@
 // (test/queues.test.ts runs both in workerd with real Queues).
 import { describe, expect, it } from 'vitest'
 import {
+  bodyText,
   createQueueConsumer,
   MAX_QUEUE_BATCH_BYTES,
   MAX_QUEUE_MESSAGE_BYTES,
@@ -170,6 +171,28 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
     const ids = bodies.flatMap((body) => (JSON.parse(body) as { batch: Message[] }).batch.map((m) => m.messageId))
     expect(ids).toEqual(Array.from({ length: 120 }, (_, i) => `m${i}`))
     expect(queued.every(({ done }) => done.action === 'ack')).toBe(true)
+  })
+
+  it('compress: true sends the body gzipped, with Content-Encoding: gzip', async () => {
+    const requests: { body: unknown; headers: Record<string, string> }[] = []
+    const handler = createQueueConsumer({
+      writeKey: 'a-write-key-for-tests',
+      compress: true,
+      transport: {
+        send: async (request) => {
+          requests.push(request)
+          return { kind: 'response', status: 200 }
+        },
+      },
+    })
+    const queued = queueMessage({ v: 1, batch: [message(1, 2000), message(2, 2000)] })
+    await handler({ queue: 'q', messages: [queued.msg] }, {})
+    expect(queued.done.action).toBe('ack')
+    expect(requests).toHaveLength(1)
+    expect(requests[0]!.headers['Content-Encoding']).toBe('gzip')
+    expect(requests[0]!.body).toBeInstanceOf(Uint8Array)
+    const text = await bodyText(requests[0]!.body as Uint8Array, requests[0]!.headers)
+    expect((JSON.parse(text) as { batch: Message[] }).batch.map((m) => m.messageId)).toEqual(['m1', 'm2'])
   })
 
   it('one message the API refuses fails alone: its neighbours are delivered, its Queue message acknowledged', async () => {
