@@ -24,6 +24,7 @@ describe('nearestFlag', () => {
     ['evnt', 'event'],
     ['user_id', 'user-id'],
     ['batchsize', 'batch-size'],
+    ['Batch_Size', 'batch-size'], // case and '_' do not count (the core's nearestName)
     ['timout', 'timeout'],
     ['colour', undefined], // nothing within two edits
     ['x', undefined],

@@ -3,6 +3,7 @@
  * and `--help` is generated from the same rows, so the help cannot miss a flag.
  */
 import { parseArgs } from 'node:util'
+import { nearestName } from '@cdp-analytics/core'
 
 export const EXIT = {
   ok: 0,
@@ -153,27 +154,9 @@ export function parseErrorText(error: Error & { code?: string }): string {
   return error.message
 }
 
-/** The flag within two edits of `name` (a typo), if one is. */
+/** The flag `name` most likely meant (a typo, another case, `_` for `-`): the core's rule for option names. */
 export function nearestFlag(name: string): FlagName | undefined {
-  let best: { flag: FlagName; distance: number } | undefined
-  for (const flag of Object.keys(FLAGS) as FlagName[]) {
-    const distance = editDistance(name, flag)
-    if (distance <= 2 && (!best || distance < best.distance)) best = { flag, distance }
-  }
-  return best?.flag
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = row
-  }
-  return previous[b.length]!
+  return nearestName(name, Object.keys(FLAGS)) as FlagName | undefined
 }
 
 /** Flags given that the command does not take. */
