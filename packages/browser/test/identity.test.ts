@@ -1,35 +1,9 @@
 // Identity in real Chromium (issue 21): the anonymousId filled into calls without ids, kept where
 // the `identity` option says and nowhere else.
-import { type Collector, startCollector } from '@cdp-analytics/node/testing'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { launchChromium } from './helpers/chromium.js'
-import { bundlePageScript, type Site, startSite } from './helpers/site.js'
+import { describe, expect, it } from 'vitest'
+import { collector, page, site, useScene, WRITE_KEY } from './helpers/scene.js'
 
-const WRITE_KEY = 'browser-test-key'
-
-let browser: Browser
-let site: Site
-let collector: Collector
-let page: Page
-
-beforeAll(async () => {
-  const script = await bundlePageScript()
-  ;[browser, site, collector] = await Promise.all([launchChromium(), startSite(script), startCollector({ writeKey: WRITE_KEY })])
-})
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), site?.close(), collector?.close()])
-})
-
-beforeEach(async () => {
-  collector.reset()
-  page = await (await browser.newContext()).newPage()
-})
-
-afterEach(async () => {
-  await page.context().close()
-})
+useScene()
 
 /** Tracks one event without userId or anonymousId, flushes, and returns the callback's error reason. */
 function trackAnonymously(event: string): Promise<string | undefined> {

@@ -2,41 +2,13 @@
 // origin and the collector is another, so every request is a real cross-origin request with CORS.
 // Assertions are counts and ids, never timings: waits end when the messages are there, bounded by
 // generous timeouts.
-import { type Collector, startCollector } from '@cdp-analytics/node/testing'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { launchChromium } from './helpers/chromium.js'
-import { bundlePageScript, type Site, startSite, startSlowServer } from './helpers/site.js'
+import { describe, expect, it } from 'vitest'
+import { startSlowServer } from './helpers/site.js'
+import { collector, page, pageErrors, site, useScene, WRITE_KEY } from './helpers/scene.js'
 
-const WRITE_KEY = 'browser-test-key'
 const WAIT = { timeoutMs: 30_000 }
 
-let browser: Browser
-let site: Site
-let collector: Collector
-let page: Page
-let pageErrors: string[]
-
-beforeAll(async () => {
-  const script = await bundlePageScript()
-  ;[browser, site, collector] = await Promise.all([launchChromium(), startSite(script), startCollector({ writeKey: WRITE_KEY })])
-})
-
-afterAll(async () => {
-  await Promise.all([browser?.close(), site?.close(), collector?.close()])
-})
-
-beforeEach(async () => {
-  collector.reset()
-  const context = await browser.newContext()
-  page = await context.newPage()
-  pageErrors = []
-  page.on('pageerror', (error) => pageErrors.push(String(error)))
-})
-
-afterEach(async () => {
-  await page.context().close()
-})
+useScene()
 
 const client = (options: Record<string, unknown> = {}) => ({ writeKey: WRITE_KEY, endpoint: collector.url, ...options })
 
