@@ -83,15 +83,11 @@ const SDKS = {
 
 const SCENARIOS = {
   goto: { title: '50 events, then `page.goto` to a page of the origin without the SDK', prefix: 'goto', events: 50 },
-  'goto-paused': {
-    title: "50 events, 1 s later `page.goto` to a page of the origin without the SDK (every event already handed to the SDK's sender)",
-    prefix: 'goto',
-    events: 50,
-  },
+  'goto-paused': { title: "The same, leaving 1 s after the events (all handed to the SDK's sender by then)", prefix: 'goto', events: 50 },
   close: { title: '20 events, then `page.close()`', prefix: 'close', events: 20 },
   bfcache: { title: 'Back/forward cache round trip, then 10 events (batches of 10)', prefix: 'after', events: 10 },
   burst: {
-    title: '300 events of 1 kB in a burst (API answering after 1.5 s), then the next page of the origin, with the SDK',
+    title: '300 events of 1 kB (API answering after 1.5 s), then the next page of the origin, with the SDK',
     prefix: 'burst',
     events: 300,
   },
@@ -280,7 +276,7 @@ for (const scenario of scenarioNames) {
     const column = (key) => formatSpread(runs.map((run) => run[key]))
     const notRestored = runs.filter((run) => run.restored === false).length
     rows.push([
-      SCENARIOS[scenario].title,
+      sdk === sdkNames[0] ? SCENARIOS[scenario].title : '',
       SDKS[sdk].label,
       `${column('delivered')} of ${SCENARIOS[scenario].events}`,
       formatSpread(runs.map((run) => run.copies - run.delivered)),
