@@ -1,14 +1,16 @@
 // Issue 18: a bounded spool. Over maxBytes (or when the disk itself is full: a real 1 MB tmpfs),
 // calls get queue_full outcomes and the process lives; close()'s deadline leaves what is left in
 // the spool for the next start; a spool larger than the in-memory queue is replayed as room frees.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AnalyticsError, Analytics } from '../src/index.js'
 import { encodeSegment } from '../src/spool/record.js'
 import { segmentName } from '../src/spool/segment.js'
-import { client, collector } from './helpers/setup.js'
+import { client, collector, WRITE_KEY } from './helpers/setup.js'
 import { segmentFiles, spoolDir, spooledMessages } from './helpers/spool.js'
 
 const pad = 'x'.repeat(300)
@@ -108,6 +110,62 @@ describe('spool: the disk is full (a real 1 MB tmpfs)', () => {
     // Every other call was accepted: it ended with the close deadline and stays in the spool.
     expect(reasons.filter((reason) => reason === 'deadline')).toHaveLength(6000 - full)
     expect(spooledMessages(dir).length).toBeGreaterThan(0)
+  })
+})
+
+describe("spool: the directory stops being writable (EACCES, a real process without root's override)", () => {
+  it('writes that fail with EACCES become queue_full outcomes; nothing is thrown; the process lives and ends normally', async () => {
+    const dir = spoolDir()
+    const local = await collector()
+    local.setDefaultResponse({ status: 503 })
+    // Root writes anywhere (CAP_DAC_OVERRIDE): as root, the child runs without that capability, so a
+    // read-only directory refuses it as it would any other user (setpriv is in util-linux, essential on Debian).
+    const fixture = fileURLToPath(new URL('./fixtures/spool-eacces.mjs', import.meta.url))
+    const args = [process.execPath, fixture, dir, local.url, WRITE_KEY]
+    const asRoot = process.getuid?.() === 0
+    const child = spawn(
+      asRoot ? 'setpriv' : args[0]!,
+      asRoot ? ['--bounding-set=-dac_override,-dac_read_search', '--', ...args] : args.slice(1),
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const ended = once(child, 'close')
+    const ready = new Promise<void>((resolve) => {
+      child.stdout.on('data', () => stdout.includes('ready\n') && resolve())
+      child.on('close', () => resolve())
+    })
+    try {
+      await ready
+      expect(stdout, stderr).toContain('ready\n')
+      chmodSync(dir, 0o555)
+      child.stdin.write('go\n')
+      const [code] = await ended
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    } finally {
+      chmodSync(dir, 0o755)
+    }
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      reasons: Record<string, number>
+      settled: number
+      writeErrors: number
+      dropped: number
+      logged: string[]
+    }
+    // Every call has exactly one outcome: refused with queue_full once the spool could not write,
+    // else accepted (and failed by close()'s deadline, the API answering 503).
+    expect(summary.settled).toBe(2100)
+    expect(summary.reasons.queue_full).toBeGreaterThan(0)
+    expect(summary.reasons.queue_full).toBe(summary.dropped)
+    expect(summary.reasons.queue_full! + summary.reasons.deadline!).toBe(2100)
+    expect(summary.writeErrors).toBeGreaterThanOrEqual(1)
+    expect(summary.logged.join('\n')).toMatch(
+      /spool: cannot write to .* \(EACCES\): \d+ message\(s\) of this turn are sent from memory but not on disk/,
+    )
   })
 })
 
