@@ -131,8 +131,20 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
     backoff: options.retryBackoff ?? ((attempt) => 1000 * 2 ** (attempt - 1)),
     maxRetryDelay: options.maxRetryDelay ?? 300_000,
   }
-  /** A client of one invocation: its store and transport see that invocation's messages. */
-  const clientFor = (key: string, base: string | undefined, store?: MessageStore, through: Transport = transport) =>
+  // What does not depend on env is checked now, by the clients' own checks (a ConfigError naming it).
+  new DurableCore(
+    {
+      writeKey: typeof writeKey === 'string' ? writeKey : 'a-write-key-from-env',
+      endpoint: typeof endpoint === 'string' ? endpoint : undefined,
+      timeout: options.timeout,
+      compress: options.compress,
+      maxRetryDelay: options.maxRetryDelay,
+      retryBackoff: options.retryBackoff,
+    },
+    { transport, library: LIBRARY },
+  )
+  /** The client of one invocation: its store and transport see that invocation's messages. */
+  const clientFor = (key: string, base: string | undefined, store: MessageStore, through: Transport) =>
     new DurableCore(
       {
         writeKey: key,
@@ -147,14 +159,8 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
         maxInFlight: MAX_IN_FLIGHT,
       },
       // No timers (an invocation flushes once), and no requests before that flush.
-      { transport: through, library: LIBRARY, encodeBody, intervalFlush: false, flushOnCount: false, ...(store ? { store } : {}) },
+      { transport: through, library: LIBRARY, encodeBody, intervalFlush: false, flushOnCount: false, store },
     )
-  // What does not depend on env is checked now, by the clients' own checks (a ConfigError naming it).
-  clientFor(typeof writeKey === 'string' ? writeKey : 'a-write-key-from-env', typeof endpoint === 'string' ? endpoint : undefined)
-  new DurableCore(
-    { writeKey: 'queue', maxRetryDelay: options.maxRetryDelay, retryBackoff: options.retryBackoff },
-    { transport, library: LIBRARY },
-  )
 
   const report = async (rejection: QueueRejection, env: Env) => {
     try {
