@@ -62,6 +62,12 @@ it.each(['SIGTERM', 'SIGINT'] as const)('%s stops it cleanly: what it holds is d
   local.setDefaultResponse({ delayMs: 500 })
   for (let i = 0; i < 20; i++) await admin.command('XADD', stream, '*', 'message', trackJson(`s${i}`), 'messageId', `s${i}`)
   await eventually('a request on the wire', () => local.requests.length >= 1)
+  // All 20 read (pending for the forwarder), so the stop has them to deliver: the signal must not
+  // land between two reads, which a busy machine could make it do.
+  await eventually('all 20 read: every entry left in the stream is pending', async () => {
+    const { length, pending } = await streamState(admin, stream)
+    return length === pending
+  })
   forwarder.child.kill(signal)
   expect(await forwarder.exited).toEqual({ code: 0, signal: null })
   expect(forwarder.stdout()).toMatch(new RegExp(`${signal}: stopping: delivering what is held`))
