@@ -44,10 +44,10 @@ describe('readAutoClaim (XAUTOCLAIM)', () => {
     [
       'Redis 7: cursor, entries, deleted ids',
       ['0-0', [entry('1-0', 'message', 'x')], ['0-5']],
-      { cursor: '0-0', entries: [{ id: '1-0', fields: { message: 'x' } }], deleted: ['0-5'] },
+      { cursor: '0-0', entries: [{ id: '1-0', fields: { message: 'x' } }] },
     ],
-    ['Redis 6.2: no deleted list', ['7-0', []], { cursor: '7-0', entries: [], deleted: [] }],
-    ['not an array', null, { cursor: '0-0', entries: [], deleted: [] }],
+    ['Redis 6.2: no deleted list', ['7-0', []], { cursor: '7-0', entries: [] }],
+    ['not an array', null, { cursor: '0-0', entries: [] }],
   ])('%s', (_name, reply, read) => {
     expect(readAutoClaim(reply)).toEqual(read)
   })

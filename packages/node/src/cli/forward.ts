@@ -5,7 +5,12 @@
  * acknowledged, the rest handed back to the group), a second signal exits at once.
  */
 import type { Logger } from '@cdp-analytics/core'
-import { createRedisStreamForwarder, type RedisStreamForwarderOptions, type RedisStreamForwarderStats } from '../redis/index.js'
+import {
+  createRedisStreamForwarder,
+  DEFAULT_STREAM,
+  type RedisStreamForwarderOptions,
+  type RedisStreamForwarderStats,
+} from '../redis/index.js'
 import { checkScope, EXIT, integerFlag, numberFlag, stringFlag, UsageError, type Values } from './options.js'
 import { connectRedis } from './redis-client.js'
 
@@ -71,7 +76,7 @@ export async function runForward(url: string | undefined, values: Values, api: (
   try {
     const forwarder = createRedisStreamForwarder({ ...options, redis: redis.client })
     await forwarder.start()
-    const stream = options.stream ?? 'cdp:events'
+    const stream = options.stream ?? DEFAULT_STREAM
     process.stdout.write(
       `forwarding ${stream} from ${redactUrl(url)} as ${forwarder.consumer} (${redis.kind}); stop with Ctrl-C or SIGTERM\n`,
     )

@@ -8,15 +8,23 @@
  * (`XAUTOCLAIM`) and retries its own failed rounds. At-least-once: an entry leaves the stream only
  * once the API accepted it, or once it is in the dead-letter stream.
  */
-import { type AnalyticsError, DurableCore, encodeBody, type MessageStore, type StoreItem } from '@cdp-analytics/core'
+import {
+  type AnalyticsError,
+  DurableCore,
+  encodeBody,
+  MAX_MESSAGE_BYTES,
+  type MessageStore,
+  type StoreItem,
+  storedAction,
+} from '@cdp-analytics/core'
 import { createHttpTransport, type HttpTransport, SIZE_TRANSPORT } from '../http-transport.js'
 import { unrefTimers } from '../timers.js'
 import { LIBRARY } from '../version.js'
 import { type RedisCommands, type RedisConnection, redisCommands } from './client.js'
 import { type Held, Ledger } from './ledger.js'
 import { type ForwarderSettings, type RedisStreamForwarderOptions, resolveForwarderOptions, UNLIMITED_RETRIES } from './options.js'
-import { deliveriesError, entryAction } from './policy.js'
-import { type StreamEntry, readStreamReply } from './replies.js'
+import { deliveriesError } from './policy.js'
+import { readDeliveryCounts, type StreamEntry, readStreamReply } from './replies.js'
 import type { ForwarderEnd, RedisStreamForwarder, RedisStreamForwarderStats } from './types.js'
 import { Upkeep } from './upkeep.js'
 import { bounded, sleep, within } from './within.js'
@@ -72,8 +80,18 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
     this.client = new DurableCore(
       {
         writeKey: options.writeKey,
-        ...pick(options, ['region', 'endpoint', 'timeout', 'maxRetryDelay', 'retryBackoff', 'maxInFlight', 'compress']),
-        ...pick(options, ['headers', 'strictMode', 'verbose']),
+        ...pick(options, [
+          'region',
+          'endpoint',
+          'timeout',
+          'maxRetryDelay',
+          'retryBackoff',
+          'maxInFlight',
+          'compress',
+          'headers',
+          'strictMode',
+          'verbose',
+        ]),
         maxRetries: options.maxRetries ?? UNLIMITED_RETRIES,
         logger: options.logger,
         transport,
@@ -82,7 +100,7 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
         flushInterval: 1000,
         // Never the bound: reading waits at maxHeld, one read's worth below these.
         maxQueueSize: maxHeld + readCount,
-        maxQueueBytes: (maxHeld + readCount) * 32_000,
+        maxQueueBytes: (maxHeld + readCount) * MAX_MESSAGE_BYTES,
       },
       { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody },
     )
@@ -187,12 +205,8 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
       ids.map((id) => ['XPENDING', stream, group, id, id, '1', consumer]),
       false,
     )
-    const counts = new Map<string, number>()
-    replies.forEach((reply, i) => {
-      const row = (reply as unknown[][] | undefined)?.[0]
-      if (row) counts.set(ids[i]!, Number(row[3]))
-    })
-    return counts
+    // Each reply is one row (or none, for an entry no longer pending): read by the one XPENDING parser.
+    return new Map(replies.flatMap((reply) => [...readDeliveryCounts(reply)]))
   }
 
   /** Hands entries to the client (or straight to the dead-letter stream), then starts their requests. */
@@ -231,7 +245,7 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
   }
 
   settled(items: readonly StoreItem[], error: AnalyticsError | undefined): void {
-    const action = entryAction(error)
+    const action = storedAction(error)
     for (const item of items) {
       const entry = item.stored as Held
       this.ledger.held.delete(entry.id)

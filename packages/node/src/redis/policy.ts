@@ -1,16 +1,9 @@
 /**
- * The forwarder's decisions as pure functions (tested as tables in test/redis-policy.test.ts):
- * what a message's outcome from the core client means for its stream entry, and the commands that
- * carry that out.
+ * The commands that carry out what a message's outcome means for its stream entry (the core's
+ * `storedAction` decides: ack, dead-letter, retry, keep, stop), as pure functions tested as tables
+ * in test/redis-policy.test.ts.
  */
 import type { Command } from './client.js'
-
-/**
- * What a message's outcome means for its entry: the core's `storedAction`, shared with every durable
- * path. `stop` stops the forwarder with the error and keeps everything; `keep` hands the entry back
- * without counting a delivery; `retry` leaves it pending, taken again after `claimIdleMs`.
- */
-export { storedAction as entryAction, type StoredAction as EntryAction } from '@cdp-analytics/core'
 
 /** What a dead-letter entry records. */
 export interface DeadLetter {

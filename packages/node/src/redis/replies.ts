@@ -48,14 +48,10 @@ export function readStreamReply(reply: unknown): StreamEntry[] {
   return first ? readEntryList(first[1]) : []
 }
 
-/** `XAUTOCLAIM`: the next cursor (`0-0` when the scan is done), the entries claimed, the ids deleted meanwhile (Redis 7). */
-export function readAutoClaim(reply: unknown): { cursor: string; entries: StreamEntry[]; deleted: string[] } {
-  const [cursor, entries, deleted] = Array.isArray(reply) ? reply : []
-  return {
-    cursor: cursor === undefined ? '0-0' : text(cursor),
-    entries: readEntryList(entries),
-    deleted: Array.isArray(deleted) ? deleted.map(text) : [],
-  }
+/** `XAUTOCLAIM`: the next cursor (`0-0` when the scan is done) and the entries claimed (Redis 7 adds the ids deleted meanwhile, unused here). */
+export function readAutoClaim(reply: unknown): { cursor: string; entries: StreamEntry[] } {
+  const [cursor, entries] = Array.isArray(reply) ? reply : []
+  return { cursor: cursor === undefined ? '0-0' : text(cursor), entries: readEntryList(entries) }
 }
 
 /** `XPENDING key group start end count [consumer]`: each id's delivery count. */
