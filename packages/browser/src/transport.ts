@@ -23,14 +23,13 @@ export interface Riding {
 const hidden = (): boolean => typeof document === 'object' && document.visibilityState === 'hidden'
 
 export function createBrowserTransport(writeKey: string, riding: Riding): Transport {
-  // Read by the fetch below, which the core's transport calls synchronously from send().
-  let keepalive = false
-  const plain = createFetchTransport({ fetch: (url, init) => fetch(url, { ...init, keepalive }) })
+  const plain = createFetchTransport()
+  const kept = createFetchTransport({ fetch: (url, init) => fetch(url, { ...init, keepalive: true }) })
   // Firefox before 133 has neither the property nor the behaviour.
   const canKeepalive = typeof Request === 'function' && 'keepalive' in Request.prototype
   return {
     // The body also carries `,"writeKey":"…"`: count it, so a request never exceeds half the budget.
-    maxBatchBytes: MAX_BROWSER_BATCH_BYTES - 12 - utf8Length(JSON.stringify(writeKey)),
+    maxBatchBytes: MAX_BROWSER_BATCH_BYTES - (utf8Length(withWriteKey('{}', writeKey)) - 2),
     async send(request): Promise<TransportResult> {
       const body = withWriteKey(request.body as string, writeKey)
       const bytes = utf8Length(body)
@@ -47,10 +46,7 @@ export function createBrowserTransport(writeKey: string, riding: Riding): Transp
       if (route !== 'keepalive') return plain.send(req)
       riding.bytes += bytes
       for (const json of jsons) riding.messages.add(json)
-      keepalive = true
-      const sending = plain.send(req)
-      keepalive = false
-      const result = await sending
+      const result = await kept.send(req)
       riding.bytes -= bytes
       for (const json of jsons) riding.messages.delete(json)
       // The page's own keepalive requests share the budget, and crossing it fails the fetch at
