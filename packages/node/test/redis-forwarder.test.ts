@@ -251,7 +251,7 @@ describe.each(MAIN_KINDS.map((kind) => [kind.name, kind] as const))('forwarder w
     await fill(admin, stream, ids)
     const local = await collector()
     local.setDefaultResponse({ status: 503 })
-    // Renewed every 250 ms: idle about 0.5 s at most, a fifth of the 2.5 s another forwarder waits for.
+    // Renewed every 125 ms: idle about 0.25 s at most, a tenth of the 2.5 s another forwarder waits for.
     const lease = { claimIdleMs: 2500 }
     const holder = await forwarder(stream, local, { ...lease, consumer: 'holder' })
     await eventually('all held', () => holder.stats.held === 40)

@@ -61,7 +61,7 @@ export interface RedisStreamForwarderOptions extends ForwardedClientOptions {
   blockMs?: number
   /**
    * Entries another forwarder has held this long (ms) without renewing them are taken over with
-   * `XAUTOCLAIM`: that forwarder died. A live forwarder renews what it holds every tenth of this
+   * `XAUTOCLAIM`: that forwarder died. A live forwarder renews what it holds every twentieth of this
    * (API outages and retries included), so this is also how long a dead one's entries wait. @default 30000
    */
   claimIdleMs?: number

@@ -1,5 +1,5 @@
 /**
- * A forwarder's periodic work, every tenth of `claimIdleMs` (one tick at a time), and its last
+ * A forwarder's periodic work, every twentieth of `claimIdleMs` (one tick at a time), and its last
  * work when it stops:
  * - write the outcomes gathered (`XACK` + `XDEL`, dead letters), again after a failed write;
  * - renew what it holds (`XCLAIM … JUSTID` resets the idle time, not the delivery count), so that
@@ -53,12 +53,12 @@ export class Upkeep {
   constructor(readonly host: UpkeepHost) {}
 
   /**
-   * A tenth of `claimIdleMs`, between 20 ms and 10 s: a lease is renewed once it is that old, so a
-   * live forwarder's entries are idle at most about a fifth of `claimIdleMs`, and a stall of its
-   * event loop or of Redis must last most of it before another forwarder takes them.
+   * A twentieth of `claimIdleMs`, between 20 ms and 10 s: a lease is renewed once it is that old, so
+   * a live forwarder's entries are idle at most about a tenth of `claimIdleMs`, and a stall of its
+   * event loop or of Redis must last nine tenths of it before another forwarder takes them.
    */
   get intervalMs(): number {
-    return Math.min(10_000, Math.max(20, Math.floor(this.host.settings.claimIdleMs / 10)))
+    return Math.min(10_000, Math.max(20, Math.floor(this.host.settings.claimIdleMs / 20)))
   }
 
   /** Ticks now (entries handed back by a stopped forwarder are claimable at once), then every intervalMs. */
