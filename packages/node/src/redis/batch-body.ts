@@ -1,11 +1,9 @@
 /**
- * Each message's JSON and `messageId` for the producer's `XADD`s, found by scanning text rather
- * than parsing it: parsing the request body and stringifying each message again took a quarter of
- * a producer's CPU (issue 19, `--cpu-prof`).
+ * Each message's `messageId` for the producer's `XADD`s, found by scanning its JSON rather than
+ * parsing it: parsing and stringifying each message took a quarter of a producer's CPU (issue 19,
+ * `--cpu-prof`). The JSON itself comes from the request's `messages`, as the core hands it over.
  */
 
-/** What the core's Batch.body() starts with (compact JSON, no spaces). */
-const PREFIX = '{"batch":['
 const QUOTE = 34
 const BACKSLASH = 92
 const COMMA = 44
@@ -69,29 +67,4 @@ export function messageIdOf(json: string): string | undefined {
   if (json.charCodeAt(0) !== OPEN_OBJECT) return undefined
   const scanned = scanMessage(json, 0)
   return scanned?.end === json.length ? scanned.messageId : undefined
-}
-
-/**
- * `{"batch":[m1,m2,...],"sentAt":"..."}` as `[{ json: m1, messageId }, ...]`, each `json` exactly
- * as it appears in the body; undefined when the body is not shaped so (the caller then parses it).
- * For a request without `messages` (the core hands transports each message's JSON).
- */
-export function splitBatch(body: string): { json: string; messageId: string }[] | undefined {
-  if (!body.startsWith(PREFIX)) return undefined
-  const messages: { json: string; messageId: string }[] = []
-  let i = PREFIX.length
-  while (i < body.length) {
-    const c = body.charCodeAt(i)
-    if (c === CLOSE_ARRAY) return messages
-    if (c === COMMA && messages.length > 0) {
-      i++
-      continue
-    }
-    if (c !== OPEN_OBJECT) return undefined
-    const scanned = scanMessage(body, i)
-    if (scanned?.messageId === undefined) return undefined
-    messages.push({ json: body.slice(i, scanned.end), messageId: scanned.messageId })
-    i = scanned.end
-  }
-  return undefined
 }

@@ -6,7 +6,7 @@
  * Redis: only forwarders hold it.
  */
 import { bodyText, type Transport, type TransportRequest, type TransportResult } from '@cdp-analytics/core'
-import { messageIdOf, splitBatch } from './batch-body.js'
+import { messageIdOf } from './batch-body.js'
 import { type Command, redisCommands } from './client.js'
 import { DEFAULT_STREAM, maxStreamLength, type RedisStreamTransportOptions, streamKey } from './options.js'
 import { RedisTimeout, within } from './within.js'
@@ -22,14 +22,12 @@ export async function xaddCommands(stream: string, request: TransportRequest): P
   return messages.map(({ json, messageId }) => ['XADD', stream, '*', 'message', json, 'messageId', messageId])
 }
 
+/** A request without `messages` (not from the core: a transport called directly): its body, parsed. */
 function messagesOfBody(body: string): { json: string; messageId: string }[] {
-  return (
-    splitBatch(body) ??
-    (JSON.parse(body) as { batch: { messageId?: unknown }[] }).batch.map((message) => ({
-      json: JSON.stringify(message),
-      messageId: String(message.messageId ?? ''),
-    }))
-  )
+  return (JSON.parse(body) as { batch: { messageId?: unknown }[] }).batch.map((message) => ({
+    json: JSON.stringify(message),
+    messageId: String(message.messageId ?? ''),
+  }))
 }
 
 /** What no scan found (JSON with spaces, from a foreign client): parsed. */
