@@ -7,6 +7,7 @@ export { parseStored } from './store.js'
 export type { MessageStore, StoreItem, StoredMessage } from './store.js'
 export { storedAction } from './stored-action.js'
 export { nearestName } from './unknown-options.js'
+export { within } from './within.js'
 export type { StoredAction } from './stored-action.js'
 export { defineTrackingPlan } from './plan.js'
 export type {

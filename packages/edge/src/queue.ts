@@ -7,7 +7,7 @@
  * (its `messageId` included, so a redelivered message is the same message and the API
  * de-duplicates it). The write key never enters the Queue: only the consumer holds it.
  */
-import { bodyText, type Message, type Transport, type TransportResult, utf8Length } from '@cdp-analytics/core'
+import { bodyText, type Message, type Transport, type TransportResult, utf8Length, within } from '@cdp-analytics/core'
 
 // ---------------------------------------------------------------------------------------------
 // The few Cloudflare Queues types used, declared here (no dependency on @cloudflare/workers-types).
@@ -114,7 +114,7 @@ export function createQueueTransport(queue: QueueProducer, options: QueueTranspo
         for (const sends of splitForQueue(batch)) {
           // Bounded by the request timeout and by close()'s deadline (the signal): a slow or hung
           // Queue must not hold close() past its timeout (issue 22).
-          await withinLimits(queue.sendBatch(sends, sendOptions), request.timeout, request.signal)
+          await within(queue.sendBatch(sends, sendOptions), request.timeout, (ms) => new QueueSendTimeout(ms), request.signal)
         }
         // 202: accepted by the Queue. Every 2xx counts as delivered for the client.
         return { kind: 'response', status: 202 }
@@ -158,20 +158,4 @@ export function splitForQueue(messages: readonly Message[]): QueueSendRequest<Qu
   if (chunk.length > 0) close(chunk, chunkBytes)
   if (call.length > 0) calls.push(call)
   return calls
-}
-
-/** `promise`, or a rejection once `ms` have passed (QueueSendTimeout) or `signal` aborts (its reason). */
-function withinLimits<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let onAbort: (() => void) | undefined
-  const cut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new QueueSendTimeout(ms)), ms)
-    onAbort = () => reject(signal.reason ?? new Error('aborted'))
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-  })
-  return Promise.race([promise, cut]).finally(() => {
-    clearTimeout(timer)
-    signal.removeEventListener('abort', onAbort!)
-  })
 }
