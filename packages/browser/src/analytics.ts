@@ -3,11 +3,12 @@
  * and retry policy and timers, and what a page needs besides (issue 21):
  *
  * - Leaving: on `pagehide`, and on `visibilitychange` to hidden (a tab switch, or a mobile browser
- *   that may kill the page without a `pagehide`), everything queued is sent at once; what cannot
- *   ride on a keepalive request or beacon within the budget is kept in localStorage (outbox.ts).
+ *   that may kill the page without a `pagehide`), everything queued is sent at once; while the
+ *   page stays hidden, what does not ride on a keepalive request within the budget is kept in
+ *   localStorage (keeper.ts).
  *   Never `unload` (it keeps the page out of the back/forward cache) nor `beforeunload`.
  * - Coming back: a page restored from the back/forward cache (`pageshow` with `persisted`) or made
- *   visible again takes its messages back from storage; nothing else changes, so batching goes on
+ *   visible again removes what it kept (its queue still holds it); nothing else changes, so batching goes on
  *   as before (no "unloaded" flag to get stuck, analytics-next#783).
  * - Starting: the client takes what earlier pages of this origin kept for its write key and sends
  *   it with the original JSON (messageIds included, so the API de-duplicates).
@@ -16,9 +17,9 @@
 import { type AnalyticsOptions, ConfigError, DurableCore, type TrackingPlan } from '@cdp-analytics/core'
 import { nanoid } from 'nanoid'
 import { IDENTITY_STORAGES, type IdentityStorage, loadAnonymousId, saveAnonymousId } from './identity.js'
-import { OUTBOX_PREFIX, removeOutbox, takeOutboxes, writeOutbox } from './outbox.js'
-import { toPersist } from './policy.js'
-import { createBrowserTransport, type Riding } from './transport.js'
+import { Keeper } from './keeper.js'
+import { OUTBOX_PREFIX, takeOutboxes } from './outbox.js'
+import { createBrowserTransport } from './transport.js'
 import { LIBRARY } from './version.js'
 
 export interface BrowserAnalyticsOptions<P extends TrackingPlan | undefined = undefined> extends AnalyticsOptions<P> {
@@ -45,55 +46,48 @@ const IDENTIFIED_CALLS: readonly CallName[] = ['identify', 'track', 'page', 'scr
  * `group()` are typed and checked by it; `P` is inferred from the option.
  */
 export class Analytics<P extends TrackingPlan | undefined = undefined> extends DurableCore<P> {
-  /** JSON of every message without an outcome yet, in call order. */
-  #pending: Set<string>
-  #riding: Riding
-  #persist: boolean
-  /** This page's localStorage key for kept messages; written only when something must be kept. */
-  #outbox: string
-  #kept = false
+  /** The messages kept for the next page, unless `persist: false`. */
+  #keeper: Keeper | undefined
   #identity: IdentityStorage
   #anonymousId: string | undefined
 
   constructor(options: BrowserAnalyticsOptions<P>) {
-    const pending = new Set<string>()
-    const riding: Riding = { bytes: 0, messages: new Set() }
     const writeKey = String(options?.writeKey)
+    const prefix = `${OUTBOX_PREFIX}${writeKey}:`
+    const keeper = options?.persist === false ? undefined : new Keeper(prefix + nanoid(10))
+    const transport = createBrowserTransport(writeKey, keeper && ((jsons, riding) => keeper.ride(jsons, riding)))
     super(options, {
-      transport: createBrowserTransport(writeKey, riding),
+      transport,
       library: LIBRARY,
-      store: {
-        accept: (item) => void pending.add(item.json),
-        settled: (items) => {
-          for (const { json } of items) {
-            pending.delete(json)
-            riding.messages.delete(json)
-          }
-        },
-      },
+      store: keeper,
       options: ['persist', 'identity'],
     })
     if (options.compress) throw new ConfigError('compress is not available in the browser: gzip costs a CORS preflight')
     const identity = options.identity ?? 'memory'
     if (!IDENTITY_STORAGES.includes(identity))
       throw new ConfigError(`identity must be 'localStorage', 'cookie', 'memory' or false (got ${String(identity)})`)
-    this.#pending = pending
-    this.#riding = riding
-    this.#persist = options.persist !== false
+    this.#keeper = keeper
     this.#identity = identity
     this.#anonymousId = loadAnonymousId(identity, nanoid)
-    const prefix = `${OUTBOX_PREFIX}${writeKey}:`
-    this.#outbox = prefix + nanoid(10)
     for (const name of IDENTIFIED_CALLS) {
       const call = this[name] as (params: unknown, callback?: unknown) => void
       ;(this as Record<CallName, unknown>)[name] = (params: unknown, callback?: unknown) =>
         call.call(this, this.#identified(params), callback)
     }
-    if (this.#persist) this.#restore(prefix)
+    if (keeper) {
+      keeper.warn = (text) => this.logger.warn(text)
+      this.#restore(prefix, keeper)
+    }
     if (typeof document === 'object') {
-      addEventListener('pagehide', () => this.#leave())
-      addEventListener('pageshow', (event) => event.persisted && this.#back())
-      document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? this.#leave() : this.#back()))
+      addEventListener('pagehide', () => {
+        transport.leaving = true
+        this.#leave()
+      })
+      addEventListener('pageshow', () => {
+        transport.leaving = false
+        keeper?.show()
+      })
+      document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? this.#leave() : keeper?.show()))
     }
   }
 
@@ -119,29 +113,16 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
   /** The page may be going: send everything now, and keep what cannot ride on a keepalive request. */
   #leave(): void {
     void this.flush()
-    if (!this.#persist) return
-    const { keep, dropped } = toPersist(this.#pending, this.#riding.messages)
-    if (!keep.length && !this.#kept) return
-    const written = writeOutbox(this.#outbox, keep)
-    this.#kept = written > 0
-    const lost = dropped + keep.length - written
-    if (lost) this.logger.warn(`${lost} message(s) not kept: localStorage full`)
-  }
-
-  /** The page is back (bfcache, or visible again): its queue is its own again, not the next page's. */
-  #back(): void {
-    if (!this.#kept) return
-    removeOutbox(this.#outbox)
-    this.#kept = false
+    this.#keeper?.hide()
   }
 
   /** Queues what earlier pages kept for this write key, as it was serialized. */
-  #restore(prefix: string): void {
+  #restore(prefix: string, keeper: Keeper): void {
     const { messages, damaged } = takeOutboxes(prefix)
     let refused = damaged
     for (const json of messages) {
       if (this.enqueueStored({ json })) refused++
-      else this.#pending.add(json)
+      else keeper.pending.add(json)
     }
     if (refused) this.logger.warn(`${refused} kept message(s) dropped: damaged, or queue full`)
     // Old already: no need to wait for flushAt or flushInterval.

@@ -28,23 +28,31 @@ export type Route = 'keepalive' | 'beacon' | 'fetch'
 export interface RouteInput {
   /** Bytes of the request body. */
   bytes: number
-  /** Bytes of this client's keepalive requests and beacons in flight. */
+  /** Bytes of this client's keepalive requests in flight. */
   inFlight: number
   /** `fetch` supports `keepalive` (Chromium, Safari, Firefox 133+). */
   keepalive: boolean
   /** The page is hidden: it may be gone before a response comes back. */
   hidden: boolean
+  /** `pagehide` fired: the page is going (or frozen into the back/forward cache). */
+  leaving: boolean
+  /** The request carries headers of the user's (`headers`, `strictMode`), which a beacon cannot. */
+  headers: boolean
 }
 
 /**
- * Within the budget, a keepalive fetch (it outlives the page, and its answer still counts while the
- * page lives). Where keepalive is missing, a beacon once the page is hidden (it outlives the page,
- * but no answer ever comes back, so not while the page is visible). Otherwise a plain fetch.
+ * Within the budget, a keepalive fetch: it outlives the page, and its answer still counts while
+ * the page lives. A beacon, which outlives the page too but never gets an answer, where keepalive
+ * is missing once the page is hidden, and in any browser once `pagehide` fired: `sendBeacon()`
+ * says at once whether the browser took the request, while a keepalive fetch refused for the
+ * page's budget (taken by the page's own keepalive requests) fails only a task later, when the
+ * page may be gone and its messages neither sent nor kept. Otherwise a plain fetch. A beacon has
+ * no headers: a request with the user's own headers never takes it.
  */
-export function chooseRoute({ bytes, inFlight, keepalive, hidden }: RouteInput): Route {
+export function chooseRoute({ bytes, inFlight, keepalive, hidden, leaving, headers }: RouteInput): Route {
   if (inFlight + bytes > KEEPALIVE_BUDGET_BYTES) return 'fetch'
-  if (keepalive) return 'keepalive'
-  return hidden ? 'beacon' : 'fetch'
+  if (!headers && (leaving || (hidden && !keepalive))) return 'beacon'
+  return keepalive ? 'keepalive' : 'fetch'
 }
 
 /**
@@ -63,7 +71,7 @@ export function browserUrl(url: string): string {
 
 /**
  * What to keep for the next page: the messages without an outcome (`pending`, in call order) that
- * ride on no keepalive request or beacon, the oldest first, up to `maxBytes` of JSON.
+ * ride on no keepalive request, the oldest first, up to `maxBytes` of JSON.
  * Returns the JSON texts kept and how many did not fit.
  */
 export function toPersist(

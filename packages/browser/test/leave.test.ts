@@ -75,6 +75,19 @@ describe('leaving the page', () => {
     expectBrowserRequests()
   })
 
+  it('20 events still queued, then page.goto: they leave on pagehide by sendBeacon (taken or not, known at once), and nothing is kept', async () => {
+    await page.goto(site.page('/a', client({ flushAt: 1000, flushInterval: 60_000 })))
+    await track('beacon', 20)
+    await page.goto(site.page('/elsewhere'))
+    await collector.waitForMessages(20, WAIT)
+    expect(uniqueIds()).toEqual(ids('beacon', 20).sort())
+    // A beacon is a no-cors request (a fetch from the page is cors): no preflight is ever possible.
+    expect(collector.requests.map((request) => request.headers['sec-fetch-mode'])).toEqual(['no-cors'])
+    expectBrowserRequests()
+    // Taken by the browser, so not kept for the next page, which would only send them again.
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([])
+  })
+
   it('300 events of 1 kB in a burst, then the next page of the origin: every messageId arrives, some sent by the next page', async () => {
     // The API far away: requests stay in flight, so the page cannot send everything before it goes.
     collector.setDefaultResponse({ delayMs: 1500 })

@@ -13,7 +13,7 @@ import {
 } from '../src/policy.js'
 
 describe('chooseRoute: keepalive while this client stays within the page budget', () => {
-  const visible = { keepalive: true, hidden: false }
+  const visible = { keepalive: true, hidden: false, leaving: false, headers: false }
   it.each<[string, RouteInput, string]>([
     ['nothing in flight', { bytes: 20_000, inFlight: 0, ...visible }, 'keepalive'],
     ['fills the budget exactly', { bytes: 5_536, inFlight: 60_000, ...visible }, 'keepalive'],
@@ -24,12 +24,27 @@ describe('chooseRoute: keepalive while this client stays within the page budget'
       'keepalive',
     ],
     ['a third does not', { bytes: 1, inFlight: KEEPALIVE_BUDGET_BYTES, ...visible }, 'fetch'],
-    ['hidden, within the budget', { bytes: 1_000, inFlight: 0, keepalive: true, hidden: true }, 'keepalive'],
-    ['no keepalive, visible: a fetch, whose answer counts', { bytes: 1_000, inFlight: 0, keepalive: false, hidden: false }, 'fetch'],
-    ['no keepalive, hidden: a beacon', { bytes: 1_000, inFlight: 0, keepalive: false, hidden: true }, 'beacon'],
+    ['hidden, within the budget', { bytes: 1_000, inFlight: 0, ...visible, hidden: true }, 'keepalive'],
+    ['no keepalive, visible: a fetch, whose answer counts', { bytes: 1_000, inFlight: 0, ...visible, keepalive: false }, 'fetch'],
+    ['no keepalive, hidden: a beacon', { bytes: 1_000, inFlight: 0, ...visible, keepalive: false, hidden: true }, 'beacon'],
     [
       'no keepalive, hidden, over the budget: a beacon would fail too',
-      { bytes: 10_000, inFlight: 60_000, keepalive: false, hidden: true },
+      { bytes: 10_000, inFlight: 60_000, ...visible, keepalive: false, hidden: true },
+      'fetch',
+    ],
+    // pagehide fires while the page is still visible, before visibilitychange.
+    ['pagehide fired: a beacon, whose answer is at once', { bytes: 1_000, inFlight: 0, ...visible, leaving: true }, 'beacon'],
+    ['pagehide fired, no keepalive either: a beacon', { bytes: 1_000, inFlight: 0, ...visible, keepalive: false, leaving: true }, 'beacon'],
+    ['pagehide fired, over the budget: a plain fetch (kept)', { bytes: 10_000, inFlight: 60_000, ...visible, leaving: true }, 'fetch'],
+    // A beacon cannot carry the user's headers (a proxy's, X-Strict-Mode): never one for such a request.
+    [
+      'pagehide fired, with headers: a keepalive fetch',
+      { bytes: 1_000, inFlight: 0, ...visible, leaving: true, headers: true },
+      'keepalive',
+    ],
+    [
+      'no keepalive, hidden, with headers: a plain fetch',
+      { bytes: 1_000, inFlight: 0, ...visible, keepalive: false, hidden: true, headers: true },
       'fetch',
     ],
   ])('%s', (_name, input, route) => {
