@@ -24,14 +24,10 @@ export class Keeper implements MessageStore {
   /** JSON of the messages on a keepalive request in flight. */
   readonly riding = new Set<string>()
   /** Where a lack of room in localStorage is told. */
-  warn: (text: string) => void = () => {}
+  warn?: (text: string) => void
   #hidden = false
-  /** Changed since the last write. */
-  #dirty = false
   /** A write is due at the end of this turn. */
   #due = false
-  /** The outbox holds something (so a visible page removes it). */
-  #written = false
   /** Messages left out of the last write for lack of room (warned once per rise). */
   #notKept = 0
 
@@ -54,9 +50,13 @@ export class Keeper implements MessageStore {
     this.#changed()
   }
 
-  /** The page is hidden or going: keep what must be kept, now. Again while hidden: only what changed. */
+  /**
+   * The page is hidden or going: keep what must be kept, now. Already hidden (`pagehide` after
+   * `visibilitychange`), every change since was written at the end of its turn: nothing to do.
+   */
   hide(): void {
-    if (!this.#hidden) this.#hidden = this.#dirty = true
+    if (this.#hidden) return
+    this.#hidden = true
     this.#write()
   }
 
@@ -64,12 +64,10 @@ export class Keeper implements MessageStore {
   show(): void {
     this.#hidden = false
     this.#notKept = 0
-    if (this.#written) removeOutbox(this.key)
-    this.#written = false
+    removeOutbox(this.key)
   }
 
   #changed(): void {
-    this.#dirty = true
     if (!this.#hidden || this.#due) return
     this.#due = true
     queueMicrotask(() => {
@@ -79,14 +77,10 @@ export class Keeper implements MessageStore {
   }
 
   #write(): void {
-    if (!this.#hidden || !this.#dirty) return
-    this.#dirty = false
+    if (!this.#hidden) return
     const { keep, dropped } = toPersist(this.pending, this.riding)
-    if (!keep.length && !this.#written) return
-    const written = writeOutbox(this.key, keep)
-    this.#written = written > 0
-    const notKept = dropped + keep.length - written
-    if (notKept > this.#notKept) this.warn(`${notKept} message(s) not kept: localStorage full or unavailable`)
+    const notKept = dropped + keep.length - writeOutbox(this.key, keep)
+    if (notKept > this.#notKept) this.warn?.(`${notKept} message(s) not kept: localStorage full or unavailable`)
     this.#notKept = notKept
   }
 }
