@@ -79,15 +79,19 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
       this.#restore(prefix, keeper)
     }
     if (typeof document === 'object') {
+      // pageshow also fires on load, whether the tab is visible or not.
+      const visibility = () => (document.visibilityState === 'hidden' ? this.#leave() : keeper?.show())
       addEventListener('pagehide', () => {
         transport.leaving = true
         this.#leave()
       })
       addEventListener('pageshow', () => {
         transport.leaving = false
-        keeper?.show()
+        visibility()
       })
-      document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? this.#leave() : keeper?.show()))
+      document.addEventListener('visibilitychange', visibility)
+      // A page may start hidden (opened in a background tab, prerendered) and be killed there.
+      visibility()
     }
   }
 

@@ -88,6 +88,30 @@ describe('leaving the page', () => {
     expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([])
   })
 
+  it('a hidden page (opened in a background tab) keeps each call as it is made, and lets them go once visible', async () => {
+    // Headless Chromium never hides a page: the page's visibility is set by hand, the rest is real.
+    await page.addInitScript(() => {
+      let state: DocumentVisibilityState = 'hidden'
+      Object.defineProperty(document, 'visibilityState', { get: () => state })
+      ;(window as unknown as { setVisibility(to: DocumentVisibilityState): void }).setVisibility = (to) => {
+        state = to
+        document.dispatchEvent(new Event('visibilitychange'))
+      }
+    })
+    await page.goto(site.page('/a', client({ flushAt: 1000, flushInterval: 60_000 })))
+    const kept = () =>
+      page.evaluate(() =>
+        Object.entries(localStorage)
+          .filter(([key]) => key.startsWith('cdp-analytics:'))
+          .flatMap(([, value]) => (JSON.parse(value) as { messageId: string }[]).map((message) => message.messageId)),
+      )
+    await track('hidden', 3)
+    expect(await kept()).toEqual(ids('hidden', 3))
+    await page.evaluate(() => (window as unknown as { setVisibility(to: string): void }).setVisibility('visible'))
+    expect(await kept()).toEqual([])
+    expect(collector.messages).toEqual([]) // nothing sent meanwhile: flushAt 1000, and a visible page batches
+  })
+
   it('300 events of 1 kB in a burst, then the next page of the origin: every messageId arrives, some sent by the next page', async () => {
     // The API far away: requests stay in flight, so the page cannot send everything before it goes.
     collector.setDefaultResponse({ delayMs: 1500 })
