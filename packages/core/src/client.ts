@@ -13,6 +13,7 @@ import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Setting
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
 import { RateGate } from './rate-gate.js'
+import type { RetrySettings } from './retry-policy.js'
 import { Scheduler } from './scheduler.js'
 import { OPTION_NAMES, unknownOptionWarnings } from './unknown-options.js'
 import { serializeMessage } from './serialize.js'
@@ -59,6 +60,12 @@ export interface Runtime {
    * option) does not carry the gzip code.
    */
   encodeBody?: BodyEncoder
+  /**
+   * How a network error reads in a failure's detail, and whether a retry can fix it: the Node
+   * client's `describeNetworkError`, which reads undici's cause codes (ECONNREFUSED, "bad port").
+   * @default the error's message, retried: all a browser's or a worker's fetch says
+   */
+  describeNetworkError?: RetrySettings['describeNetworkError']
 }
 
 export type AnalyticsEvents = {
@@ -156,7 +163,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     if (transport.maxBatchBytes! < this.settings.maxBatchBytes) this.settings.maxBatchBytes = transport.maxBatchBytes!
     const gate = new RateGate()
     const delivery = {
-      ...this.#deliveryContext(transport, now ?? (() => new Date())),
+      ...this.#deliveryContext(transport, now ?? (() => new Date()), runtime.describeNetworkError),
       gate,
       compress: this.settings.compress ? runtime.encodeBody : undefined,
     }
@@ -436,7 +443,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  #deliveryContext(transport: Transport, now: () => Date): DeliveryContext {
+  #deliveryContext(transport: Transport, now: () => Date, describeNetworkError: RetrySettings['describeNetworkError']): DeliveryContext {
     const { settings } = this
     return {
       transport,
@@ -447,7 +454,12 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
         Authorization: basicAuthorization(settings.writeKey),
       },
       timeout: settings.timeout,
-      retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
+      retry: {
+        maxRetries: settings.maxRetries,
+        backoff: settings.retryBackoff,
+        maxRetryDelay: settings.maxRetryDelay,
+        describeNetworkError,
+      },
       timers: this.#timers,
       now,
       onRequest: (info) => {

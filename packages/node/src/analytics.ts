@@ -17,6 +17,7 @@ import {
 } from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
+import { describeNetworkError } from './network-error.js'
 import type { SpoolOptions } from './spool/options.js'
 import { Spool } from './spool/spool.js'
 import type { SpoolStats } from './spool/types.js'
@@ -57,6 +58,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
       store: spool,
       options: ['flushOnExit', 'spool'],
       encodeBody,
+      describeNetworkError,
     })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined

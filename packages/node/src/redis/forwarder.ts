@@ -18,6 +18,7 @@ import {
   storedAction,
 } from '@cdp-analytics/core'
 import { createHttpTransport, type HttpTransport, SIZE_TRANSPORT } from '../http-transport.js'
+import { describeNetworkError } from '../network-error.js'
 import { unrefTimers } from '../timers.js'
 import { LIBRARY } from '../version.js'
 import { type RedisCommands, type RedisConnection, redisCommands } from './client.js'
@@ -102,7 +103,7 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
         maxQueueSize: maxHeld + readCount,
         maxQueueBytes: (maxHeld + readCount) * MAX_MESSAGE_BYTES,
       },
-      { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody },
+      { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody, describeNetworkError },
     )
     // The node:http transport sizes its keep-alive Agent to the requests in flight (as the Node client does).
     ;(transport as Partial<HttpTransport>)[SIZE_TRANSPORT]?.(options.maxInFlight ?? 4)
