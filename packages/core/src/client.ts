@@ -9,7 +9,7 @@ import { type BodyEncoder, deliverBatch, sleep, type DeliveryContext, type Reque
 import { Emitter } from './emitter.js'
 import { type AnalyticsError, ClosedError, type FailureReason, QueueFullError } from './errors.js'
 import { buildMessage, callbackMistake, type BuildSettings } from './messages/build.js'
-import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
+import { resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
 import { RateGate } from './rate-gate.js'
@@ -66,6 +66,13 @@ export interface Runtime {
    * @default the error's message, retried: all a browser's or a worker's fetch says
    */
   describeNetworkError?: RetrySettings['describeNetworkError']
+  /**
+   * The checks of a client that sends the write key in a header over its own connection: the core's
+   * `checkConnection`, which the Node and edge adapters pass (a writeKey with CR, LF or NUL is a
+   * ConfigError; plain http to another machine, a warning). Injected like `encodeBody`, so a page,
+   * which sends the key in its body, does not carry them.
+   */
+  checkConnection?: (settings: Settings, logger: Logger) => void
 }
 
 export type AnalyticsEvents = {
@@ -145,6 +152,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
+    runtime.checkConnection?.(this.settings, this.logger)
     this.#debugLogged = options.logger !== undefined || this.settings.verbose
     this.#checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
     this.#checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
@@ -176,11 +184,6 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       flushOnCount: runtime.flushOnCount,
     })
     for (const line of unknownOptionWarnings(options, [...OPTION_NAMES, ...(runtime.options ?? [])])) this.logger.warn(line)
-    if (isInsecureEndpoint(this.settings.url)) {
-      this.logger.warn(
-        `endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,
-      )
-    }
   }
 
   // Each call takes a callback of the outcome pair, narrowed by `if (!err)`, or one that reads only

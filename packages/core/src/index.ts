@@ -21,7 +21,7 @@ export type {
   TrackParamsOf,
   UndeclaredEvents,
 } from './plan.js'
-export { DEFAULT_ENDPOINT, REGION_ENDPOINTS, batchUrl } from './options.js'
+export { DEFAULT_ENDPOINT, REGION_ENDPOINTS, batchUrl, checkConnection } from './options.js'
 export type { Region } from './options.js'
 export {
   AnalyticsError,

@@ -10,6 +10,7 @@
 import {
   DurableCore,
   createFetchTransport,
+  checkConnection,
   encodeBody,
   type AnalyticsOptions,
   type CloseOptions,
@@ -59,6 +60,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
       options: ['flushOnExit', 'spool'],
       encodeBody,
       describeNetworkError,
+      checkConnection,
     })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined

@@ -11,6 +11,7 @@
 import {
   type AnalyticsError,
   DurableCore,
+  checkConnection,
   encodeBody,
   MAX_MESSAGE_BYTES,
   type MessageStore,
@@ -103,7 +104,7 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
         maxQueueSize: maxHeld + readCount,
         maxQueueBytes: (maxHeld + readCount) * MAX_MESSAGE_BYTES,
       },
-      { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody, describeNetworkError },
+      { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody, describeNetworkError, checkConnection },
     )
     // The node:http transport sizes its keep-alive Agent to the requests in flight (as the Node client does).
     ;(transport as Partial<HttpTransport>)[SIZE_TRANSPORT]?.(options.maxInFlight ?? 4)
