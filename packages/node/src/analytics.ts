@@ -67,7 +67,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
     transport?.[SIZE_TRANSPORT]?.(this.settings.maxInFlight)
     this.#spool = spool
     spool?.open(
-      { enqueueStored: (stored) => this.enqueueStored(stored), dropOldest: (where, error) => this.dropOldest(where, error) },
+      { enqueueStored: (stored) => this.enqueueStored(stored), dropOldest: (where, error) => this.scheduler.failOldestWhile(where, error) },
       this.logger,
     )
     if (options.flushOnExit !== false) registerForExit(this)
