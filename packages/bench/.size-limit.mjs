@@ -84,6 +84,15 @@
  * Merged with the Queue consumer's move onto the core loop (above, measured before this work): browser
  * { Analytics } 12,853 B, edge { Analytics } 11,980 B, everything 17,431 B (17,500 B by the CLI), so
  * the "everything" limit is the consumer's 17.6 kB, not 17.3 kB.
+ * 2026-12-06, the second pass toward 12 kB (still NOT met): what only a server or a worker needs is
+ * passed to the core by its client, as `encodeBody` is. Undici's cause codes in network errors
+ * (`describeNetworkError`) moved to the Node client, which alone meets undici (browser -99 B, edge
+ * { Analytics } -107 B, everything -89 B); the write key's CR/LF check and the plain-http warning are
+ * `Runtime.checkConnection`, passed by the Node and edge clients (browser -154 B; edge +37 B and
+ * everything +24 B for passing it); `DurableCore.dropOldest` went to the Node client (browser -15 B,
+ * everything -15 B). Measured by this script from bb6428d: browser { Analytics } 12,834 -> 12,570 B,
+ * edge { Analytics } 11,979 -> 11,919 B, everything 17,467 -> 17,397 B. Limits: browser 12.9 -> 12.6
+ * kB, everything 17.6 -> 17.5 kB; the worker's 12.0 kB stays (11.9 kB is below 11,919 B).
  */
 const page = (config) => ({
   ...config,
@@ -107,7 +116,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '17.6 kB',
+    limit: '17.5 kB',
     modifyEsbuildConfig: worker,
   },
   {
@@ -123,7 +132,7 @@ export default [
     path: '../browser/dist/index.js',
     import: '{ Analytics }',
     gzip: true,
-    limit: '12.9 kB',
+    limit: '12.6 kB',
     modifyEsbuildConfig: page,
   },
 ]

@@ -9,10 +9,11 @@ import { type BodyEncoder, deliverBatch, sleep, type DeliveryContext, type Reque
 import { Emitter } from './emitter.js'
 import { type AnalyticsError, ClosedError, type FailureReason, QueueFullError } from './errors.js'
 import { buildMessage, callbackMistake, type BuildSettings } from './messages/build.js'
-import { isInsecureEndpoint, resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
+import { resolveOptions, type AnalyticsOptions, type Settings } from './options.js'
 import type { LimitWarning, MessageCheck } from './customerio/journeys-limits.js'
 import type { GroupParamsOf, IdentifyParamsOf, PlanCheck, TrackingPlan, TrackParamsOf } from './plan.js'
 import { RateGate } from './rate-gate.js'
+import type { RetrySettings } from './retry-policy.js'
 import { Scheduler } from './scheduler.js'
 import { OPTION_NAMES, unknownOptionWarnings } from './unknown-options.js'
 import { serializeMessage } from './serialize.js'
@@ -59,6 +60,19 @@ export interface Runtime {
    * option) does not carry the gzip code.
    */
   encodeBody?: BodyEncoder
+  /**
+   * How a network error reads in a failure's detail, and whether a retry can fix it: the Node
+   * client's `describeNetworkError`, which reads undici's cause codes (ECONNREFUSED, "bad port").
+   * @default the error's message, retried: all a browser's or a worker's fetch says
+   */
+  describeNetworkError?: RetrySettings['describeNetworkError']
+  /**
+   * The checks of a client that sends the write key in a header over its own connection: the core's
+   * `checkConnection`, which the Node and edge adapters pass (a writeKey with CR, LF or NUL is a
+   * ConfigError; plain http to another machine, a warning). Injected like `encodeBody`, so a page,
+   * which sends the key in its body, does not carry them.
+   */
+  checkConnection?: (settings: Settings, logger: Logger) => void
 }
 
 export type AnalyticsEvents = {
@@ -138,6 +152,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     super()
     this.settings = resolveOptions(options)
     this.logger = prefixedLogger(options.logger, this.settings.verbose)
+    runtime.checkConnection?.(this.settings, this.logger)
     this.#debugLogged = options.logger !== undefined || this.settings.verbose
     this.#checkPlan = options.plan?.checker(options.undeclaredEvents, this.logger)
     this.#checkLimits = options.limits?.checker((warning) => this.emit('warning', warning), this.logger)
@@ -156,7 +171,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     if (transport.maxBatchBytes! < this.settings.maxBatchBytes) this.settings.maxBatchBytes = transport.maxBatchBytes!
     const gate = new RateGate()
     const delivery = {
-      ...this.#deliveryContext(transport, now ?? (() => new Date())),
+      ...this.#deliveryContext(transport, now ?? (() => new Date()), runtime.describeNetworkError),
       gate,
       compress: this.settings.compress ? runtime.encodeBody : undefined,
     }
@@ -169,11 +184,6 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
       flushOnCount: runtime.flushOnCount,
     })
     for (const line of unknownOptionWarnings(options, [...OPTION_NAMES, ...(runtime.options ?? [])])) this.logger.warn(line)
-    if (isInsecureEndpoint(this.settings.url)) {
-      this.logger.warn(
-        `endpoint ${new URL(this.settings.url).origin} uses plain http; the write key and events cross the network readable. Use https.`,
-      )
-    }
   }
 
   // Each call takes a callback of the outcome pair, narrowed by `if (!err)`, or one that reads only
@@ -436,7 +446,7 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
     }
   }
 
-  #deliveryContext(transport: Transport, now: () => Date): DeliveryContext {
+  #deliveryContext(transport: Transport, now: () => Date, describeNetworkError: RetrySettings['describeNetworkError']): DeliveryContext {
     const { settings } = this
     return {
       transport,
@@ -447,7 +457,12 @@ export class AnalyticsCore<P extends TrackingPlan | undefined = undefined> exten
         Authorization: basicAuthorization(settings.writeKey),
       },
       timeout: settings.timeout,
-      retry: { maxRetries: settings.maxRetries, backoff: settings.retryBackoff, maxRetryDelay: settings.maxRetryDelay },
+      retry: {
+        maxRetries: settings.maxRetries,
+        backoff: settings.retryBackoff,
+        maxRetryDelay: settings.maxRetryDelay,
+        describeNetworkError,
+      },
       timers: this.#timers,
       now,
       onRequest: (info) => {

@@ -8,7 +8,7 @@ import { type AnalyticsStats, AnalyticsCore } from './client.js'
 import { type AnalyticsError, ClosedError, QueueFullError } from './errors.js'
 import { utf8Length } from './limits.js'
 import type { TrackingPlan } from './plan.js'
-import { checkStored, parseStored, type StoreItem, type StoredMessage } from './store.js'
+import { checkStored, parseStored, type StoredMessage } from './store.js'
 
 export interface DurableStats extends AnalyticsStats {
   /** Of `enqueued`: stored messages taken in by `enqueueStored()` (a spool's replay after a restart). */
@@ -50,15 +50,6 @@ export class DurableCore<P extends TrackingPlan | undefined = undefined> extends
     })
     this.#restored++
     return undefined
-  }
-
-  /**
-   * For a store that drops its oldest records (`whenFull: 'drop_oldest'`): fails the oldest
-   * waiting messages while `where` holds for them with `error`, reported after the current call
-   * returns. Messages already being sent keep their course. Returns how many were dropped.
-   */
-  protected dropOldest(where: (item: StoreItem) => boolean, error: QueueFullError): number {
-    return this.scheduler.failOldestWhile(where, error)
   }
 
   override get stats(): DurableStats {

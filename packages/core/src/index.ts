@@ -21,7 +21,7 @@ export type {
   TrackParamsOf,
   UndeclaredEvents,
 } from './plan.js'
-export { DEFAULT_ENDPOINT, REGION_ENDPOINTS, batchUrl } from './options.js'
+export { DEFAULT_ENDPOINT, REGION_ENDPOINTS, batchUrl, checkConnection } from './options.js'
 export type { Region } from './options.js'
 export {
   AnalyticsError,
@@ -41,7 +41,7 @@ export { createFetchTransport, readDetail } from './fetch-transport.js'
 export { MIN_COMPRESS_BYTES, bodyText, encodeBody, gzip, gunzipText } from './compress.js'
 export type { FetchTransportOptions } from './fetch-transport.js'
 export { decideAttempt, defaultBackoff, isRetryableStatus, parseRetryAfter, withJitter } from './retry-policy.js'
-export type { AttemptOutcome, RetrySettings } from './retry-policy.js'
+export type { AttemptOutcome, NetworkErrorReading, RetrySettings } from './retry-policy.js'
 export { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, batchBodyBytes, fitsInBatch, utf8Length } from './limits.js'
 export type { BodyEncoder, RequestInfo, RetryInfo } from './deliver.js'
 export type {

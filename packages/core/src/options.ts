@@ -200,7 +200,6 @@ function readOptions(options: AnalyticsOptions<TrackingPlan | undefined>): Setti
     const mistake = writeKey === undefined ? 'is required' : typeof writeKey === 'string' ? 'must not be empty' : 'must be a string'
     throw new ConfigError(`writeKey ${mistake}: the API key of your Customer.io HTTP source (got ${describeValue(writeKey)})`)
   }
-  if (HEADER_BREAK.test(writeKey)) throw new ConfigError('writeKey must not contain CR, LF or NUL characters')
   const headers = checkHeaders(options.headers)
   if (options.strictMode === true) headers['X-Strict-Mode'] = '1'
   const url = batchUrl(endpointFor(options.region, options.endpoint))
@@ -261,6 +260,19 @@ export function batchUrl(endpoint: string): string {
   const meant = /\/v1(\/batch)?$/.exec(base)
   if (meant) throw new ConfigError(`endpoint must be the base URL, without ${meant[0]}: use ${base.slice(0, meant.index)}`)
   return `${base}/v1/batch`
+}
+
+/**
+ * The checks of a client that sends the write key in an `Authorization` header over a connection of
+ * its own (Node, the edge; `Runtime.checkConnection`): a writeKey with CR, LF or NUL is a ConfigError,
+ * plain http to another machine is warned about. A page sends the key in its body, and its browser
+ * reports plain http from an https page itself (mixed content), so the browser client leaves them out.
+ */
+export function checkConnection({ writeKey, url }: Settings, logger: Logger): void {
+  if (HEADER_BREAK.test(writeKey)) throw new ConfigError('writeKey must not contain CR, LF or NUL characters')
+  if (isInsecureEndpoint(url)) {
+    logger.warn(`endpoint ${new URL(url).origin} uses plain http; the write key and events cross the network readable. Use https.`)
+  }
 }
 
 /** Whether plain http would carry the write key readably beyond this machine. */

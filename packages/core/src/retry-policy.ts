@@ -21,6 +21,18 @@ export interface RetrySettings {
   backoff: (retry: number) => number
   /** Upper bound for any wait, including one a server asks for with `Retry-After`. */
   maxRetryDelay: number
+  /**
+   * How a network error reads, and whether a retry can fix it: the Node client's
+   * `describeNetworkError` (undici's cause codes, `Runtime.describeNetworkError`).
+   * @default its message; always retried
+   */
+  describeNetworkError?: (error: unknown) => NetworkErrorReading
+}
+
+/** A network error as one line, and whether no retry can fix it. */
+export interface NetworkErrorReading {
+  text: string
+  permanent: boolean
 }
 
 /** 501 Not Implemented and 505 HTTP Version Not Supported will not change on a retry. */
@@ -34,12 +46,6 @@ const STATUS_HINTS: Record<number, string> = {
   404: 'check endpoint: base URL only',
   413: 'body over the API limit',
 }
-
-/**
- * Network failures that no retry can fix: fetch refuses the URL itself (undici's "bad port" for
- * ports such as 6000, "unknown scheme") before any connection is tried.
- */
-const PERMANENT_NETWORK_ERRORS = /^(bad port|unknown scheme)$|ERR_INVALID_URL/
 
 /** Whether a status is worth trying again: timeouts, rate limits and transient server errors. */
 export function isRetryableStatus(status: number): boolean {
@@ -107,7 +113,7 @@ export function decideAttempt(
     if (result.timedOut) {
       detail = 'request timed out'
     } else {
-      const { text, permanent } = describeNetworkError(result.error)
+      const { text, permanent } = (settings.describeNetworkError ?? networkErrorMessage)(result.error)
       detail = `network error: ${text}`
       if (permanent) return { action: 'fail', reason: 'rejected', detail: `${detail} (fetch refuses it: check endpoint)` }
     }
@@ -149,15 +155,10 @@ export function clientWidePause(result: TransportResult, outcome: AttemptOutcome
 }
 
 /**
- * A network error as one line, with what fetch hides in `cause` ("fetch failed" alone says
- * nothing): its code, or else its message. `permanent` when no retry can fix it.
+ * A network error as its message, which a retry may fix: all a browser's or a worker's fetch tells
+ * (`TypeError: Failed to fetch`, no cause). Node's undici hides more in `cause`, which the Node
+ * client reads (`Runtime.describeNetworkError`).
  */
-export function describeNetworkError(error: unknown): { text: string; permanent: boolean } {
-  if (!(error instanceof Error)) return { text: String(error), permanent: false }
-  const cause = (error as { cause?: { code?: unknown } }).cause
-  const code = cause?.code == null ? undefined : String(cause.code)
-  const causeText = cause instanceof Error ? cause.message : undefined
-  const why = code ?? causeText
-  const text = why && !error.message.includes(why) ? `${error.message} (${why})` : error.message
-  return { text, permanent: PERMANENT_NETWORK_ERRORS.test(causeText ?? '') || PERMANENT_NETWORK_ERRORS.test(code ?? '') }
+function networkErrorMessage(error: unknown): NetworkErrorReading {
+  return { text: error instanceof Error ? error.message : String(error), permanent: false }
 }

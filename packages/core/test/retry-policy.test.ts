@@ -97,40 +97,25 @@ describe('decideAttempt: the retry table (README "Retry policy")', () => {
   })
 })
 
-describe('network errors keep what fetch hides in cause', () => {
+describe('network errors without a runtime reader: the message alone, always retried', () => {
+  // What a page or a worker sees; the Node client passes its undici reader (node/test/network-error.test.ts).
   const fetchFailed = (cause: unknown) => Object.assign(new TypeError('fetch failed'), { cause })
   const failure = (error: unknown): TransportResult => ({ kind: 'network-error', error, timedOut: false })
   it.each([
-    [
-      'a refused connection: retried, with its code',
-      fetchFailed(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })),
-      'retry',
-      'network error: fetch failed (ECONNREFUSED)',
-    ],
-    [
-      'a DNS failure: retried',
-      fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' })),
-      'retry',
-      'network error: fetch failed (ENOTFOUND)',
-    ],
-    [
-      "undici's bad port: rejected at once",
-      fetchFailed(new Error('bad port')),
-      'fail:rejected',
-      'network error: fetch failed (bad port) (fetch refuses it: check endpoint)',
-    ],
-    [
-      'an unknown scheme: rejected at once',
-      fetchFailed(new Error('unknown scheme')),
-      'fail:rejected',
-      'network error: fetch failed (unknown scheme) (fetch refuses it: check endpoint)',
-    ],
-    ['an error without a cause', new Error('socket hang up'), 'retry', 'network error: socket hang up'],
-    ['a thrown string', 'boom', 'retry', 'network error: boom'],
-  ])('%s', (_name, error, expected, detail) => {
-    const outcome = decideAttempt(failure(error), 1, settings, NOW, 1)
-    expect(outcome.action === 'fail' ? `fail:${outcome.reason}` : outcome.action).toBe(expected)
-    expect((outcome as { detail: string }).detail).toBe(detail)
+    ["a browser's failed fetch", new TypeError('Failed to fetch'), 'network error: Failed to fetch'],
+    ["undici's bad port, unread: retried", fetchFailed(new Error('bad port')), 'network error: fetch failed'],
+    ['a thrown string', 'boom', 'network error: boom'],
+  ])('%s', (_name, error, detail) => {
+    expect(decideAttempt(failure(error), 1, settings, NOW, 1)).toEqual({ action: 'retry', delay: 1000, detail })
+  })
+
+  it("uses the runtime's reader when given, and fails at once what it calls permanent", () => {
+    const describeNetworkError = (error: unknown) => ({ text: `read ${String(error)}`, permanent: true })
+    expect(decideAttempt(failure('x'), 1, { ...settings, describeNetworkError }, NOW, 1)).toEqual({
+      action: 'fail',
+      reason: 'rejected',
+      detail: 'network error: read x (fetch refuses it: check endpoint)',
+    })
   })
 })
 

@@ -30,9 +30,10 @@ class ArrayStore implements MessageStore {
   }
 }
 
+/** As the Node client drops for its spool's `whenFull: 'drop_oldest'`, through its scheduler. */
 class DroppingClient extends DurableCore {
   drop(where: (item: StoreItem) => boolean): number {
-    return this.dropOldest(where, new QueueFullError('store full; oldest dropped'))
+    return this.scheduler.failOldestWhile(where, new QueueFullError('store full; oldest dropped'))
   }
 }
 

@@ -13,6 +13,7 @@
 import {
   AnalyticsCore,
   createFetchTransport,
+  checkConnection,
   encodeBody,
   type AnalyticsOptions,
   type Callback,
@@ -76,6 +77,7 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends A
       // `compress` is the core's option: it gzips each body once, before the transport.
       transport: createFetchTransport(),
       encodeBody,
+      checkConnection,
       library: LIBRARY,
       // No timer per batch: on Cloudflare it would never fire once the response is returned.
       intervalFlush: false,

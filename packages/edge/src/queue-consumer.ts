@@ -22,6 +22,7 @@ import {
   createFetchTransport,
   DurableCore,
   decideAttempt,
+  checkConnection,
   encodeBody,
   type Logger,
   MAX_MESSAGE_BYTES,
@@ -141,7 +142,7 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
       maxRetryDelay: options.maxRetryDelay,
       retryBackoff: options.retryBackoff,
     },
-    { transport, library: LIBRARY },
+    { transport, library: LIBRARY, checkConnection },
   )
   /** The client of one invocation: its store and transport see that invocation's messages. */
   const clientFor = (key: string, base: string | undefined, store: MessageStore, through: Transport) =>
@@ -159,7 +160,7 @@ export function createQueueConsumer<Env = unknown>(options: QueueConsumerOptions
         maxInFlight: MAX_IN_FLIGHT,
       },
       // No timers (an invocation flushes once), and no requests before that flush.
-      { transport: through, library: LIBRARY, encodeBody, intervalFlush: false, flushOnCount: false, store },
+      { transport: through, library: LIBRARY, encodeBody, checkConnection, intervalFlush: false, flushOnCount: false, store },
     )
 
   const report = async (rejection: QueueRejection, env: Env) => {

@@ -284,3 +284,20 @@ describe('library', () => {
     expect((transport.messages[0]!.context as { library: { name: string } }).library.name).toBe('@cdp-analytics/edge')
   })
 })
+
+// The core leaves these to the runtime (Runtime.checkConnection), so a page does not carry them; the
+// edge client sends the write key in an Authorization header and must keep them.
+describe('connection checks', () => {
+  it.each(['wk\r\nX-Injected: 1', 'wk\n', 'wk\0'])('a writeKey with CR, LF or NUL is a ConfigError: %j', (writeKey) => {
+    expect(() => client({ writeKey })).toThrow(/writeKey must not contain CR, LF or NUL characters/)
+  })
+
+  it.each([
+    ['http://cdp.example.com', 1],
+    ['http://127.0.0.1:8080', 0],
+    ['https://cdp.customer.io', 0],
+  ])('%s: %i plain-http warning(s)', (endpoint, count) => {
+    const { logger } = client({ endpoint })
+    expect(logger.warn.mock.calls.filter(([line]) => /plain http.*Use https/.test(String(line)))).toHaveLength(count)
+  })
+})

@@ -246,6 +246,7 @@ describe('createQueueConsumer: what each answer does to the Queue messages', () 
     ['a timeout of 0', { timeout: 0 }, /timeout must be an integer of at least 1 \(got 0\)/],
     ['a negative maxRetryDelay', { maxRetryDelay: -1 }, /maxRetryDelay must be an integer of at least 0/],
     ['a retryBackoff that is no function', { retryBackoff: 5 }, /retryBackoff/],
+    ['a writeKey with CR or LF', { writeKey: 'a-write-key\r\nX: 1' }, /writeKey must not contain CR, LF or NUL/],
   ])('options it cannot use are refused when it is created: %s', (_name, wrong, error) => {
     expect(() => createQueueConsumer({ writeKey: 'a-write-key-for-tests', ...(wrong as object) })).toThrow(error)
   })

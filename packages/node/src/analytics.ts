@@ -10,6 +10,7 @@
 import {
   DurableCore,
   createFetchTransport,
+  checkConnection,
   encodeBody,
   type AnalyticsOptions,
   type CloseOptions,
@@ -17,6 +18,7 @@ import {
 } from '@cdp-analytics/core'
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
+import { describeNetworkError } from './network-error.js'
 import type { SpoolOptions } from './spool/options.js'
 import { Spool } from './spool/spool.js'
 import type { SpoolStats } from './spool/types.js'
@@ -57,13 +59,15 @@ export class Analytics<P extends TrackingPlan | undefined = undefined> extends D
       store: spool,
       options: ['flushOnExit', 'spool'],
       encodeBody,
+      describeNetworkError,
+      checkConnection,
     })
     // The node:http transport sizes its keep-alive Agents to the client's maxInFlight.
     const transport = options.transport as Partial<HttpTransport> | undefined
     transport?.[SIZE_TRANSPORT]?.(this.settings.maxInFlight)
     this.#spool = spool
     spool?.open(
-      { enqueueStored: (stored) => this.enqueueStored(stored), dropOldest: (where, error) => this.dropOldest(where, error) },
+      { enqueueStored: (stored) => this.enqueueStored(stored), dropOldest: (where, error) => this.scheduler.failOldestWhile(where, error) },
       this.logger,
     )
     if (options.flushOnExit !== false) registerForExit(this)

@@ -4,6 +4,7 @@ import type { AnalyticsError } from '../../src/errors.js'
 import { MemoryTransport } from '../../src/memory-transport.js'
 import type { AnalyticsOptions } from '../../src/options.js'
 import type { Transport, TransportRequest, TransportResult } from '../../src/transport.js'
+import { checkConnection } from '../../src/options.js'
 import type { Message } from '../../src/types.js'
 import { expectValidBody } from './spec.js'
 
@@ -13,7 +14,7 @@ export const LIBRARY = { name: 'core-test', version: '0.0.0' }
 export function makeClient(options: Partial<AnalyticsOptions> = {}, transport: Transport = new MemoryTransport()) {
   const client = new AnalyticsCore(
     { writeKey: 'test-key', retryBackoff: () => 1, logger: silentLogger, ...options },
-    { transport, library: LIBRARY, encodeBody },
+    { transport, library: LIBRARY, encodeBody, checkConnection },
   )
   return { client, transport }
 }

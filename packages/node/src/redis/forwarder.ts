@@ -11,6 +11,7 @@
 import {
   type AnalyticsError,
   DurableCore,
+  checkConnection,
   encodeBody,
   MAX_MESSAGE_BYTES,
   type MessageStore,
@@ -18,6 +19,7 @@ import {
   storedAction,
 } from '@cdp-analytics/core'
 import { createHttpTransport, type HttpTransport, SIZE_TRANSPORT } from '../http-transport.js'
+import { describeNetworkError } from '../network-error.js'
 import { unrefTimers } from '../timers.js'
 import { LIBRARY } from '../version.js'
 import { type RedisCommands, type RedisConnection, redisCommands } from './client.js'
@@ -102,7 +104,7 @@ class Forwarder implements RedisStreamForwarder, MessageStore {
         maxQueueSize: maxHeld + readCount,
         maxQueueBytes: (maxHeld + readCount) * MAX_MESSAGE_BYTES,
       },
-      { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody },
+      { transport, library: LIBRARY, timers: unrefTimers, store: this, encodeBody, describeNetworkError, checkConnection },
     )
     // The node:http transport sizes its keep-alive Agent to the requests in flight (as the Node client does).
     ;(transport as Partial<HttpTransport>)[SIZE_TRANSPORT]?.(options.maxInFlight ?? 4)
