@@ -93,6 +93,12 @@
  * everything -15 B). Measured by this script from bb6428d: browser { Analytics } 12,834 -> 12,570 B,
  * edge { Analytics } 11,979 -> 11,919 B, everything 17,467 -> 17,397 B. Limits: browser 12.9 -> 12.6
  * kB, everything 17.6 -> 17.5 kB; the worker's 12.0 kB stays (11.9 kB is below 11,919 B).
+ * Merged with issue 21's leave fixes (measured after the merge): a hidden page's outbox kept up to date
+ * after every change (keeper.ts: a call, an outcome, a keepalive started or refused), keepalive
+ * requests riding only once a task passed without a refusal, beacons on pagehide (not with the
+ * user's headers), a page that starts hidden: browser { Analytics } 12,570 -> 12,751 B (+181 B);
+ * limit 12.6 -> 12.8 kB. Correctness over size: without them a keepalive refused for the page's
+ * budget as the page went lost its messages.
  */
 const page = (config) => ({
   ...config,
@@ -132,7 +138,7 @@ export default [
     path: '../browser/dist/index.js',
     import: '{ Analytics }',
     gzip: true,
-    limit: '12.6 kB',
+    limit: '12.8 kB',
     modifyEsbuildConfig: page,
   },
 ]
