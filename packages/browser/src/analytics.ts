@@ -2,14 +2,14 @@
  * The browser client: the core with the browser transport (transport.ts), the core's own batching
  * and retry policy and timers, and what a page needs besides (issue 21):
  *
- * - Leaving: on `pagehide`, and on `visibilitychange` to hidden (a tab switch, or a mobile browser
- *   that may kill the page without a `pagehide`), everything queued is sent at once; while the
- *   page stays hidden, what does not ride on a keepalive request within the budget is kept in
- *   localStorage (keeper.ts).
+ * - Leaving: on `pagehide` (by beacon: transport.ts), and on `visibilitychange` to hidden (a tab
+ *   switch, or a mobile browser that may kill the page without a `pagehide`), everything queued is
+ *   sent at once; while the page is hidden, from the start for a page opened in a background tab,
+ *   what does not ride on a keepalive request is kept in localStorage (keeper.ts).
  *   Never `unload` (it keeps the page out of the back/forward cache) nor `beforeunload`.
- * - Coming back: a page restored from the back/forward cache (`pageshow` with `persisted`) or made
- *   visible again removes what it kept (its queue still holds it); nothing else changes, so batching goes on
- *   as before (no "unloaded" flag to get stuck, analytics-next#783).
+ * - Coming back: a page restored from the back/forward cache or made visible again removes what
+ *   it kept (its queue still holds it); nothing else changes, so batching goes on as before (no
+ *   "unloaded" flag to get stuck, analytics-next#783).
  * - Starting: the client takes what earlier pages of this origin kept for its write key and sends
  *   it with the original JSON (messageIds included, so the API de-duplicates).
  * - Identity: identity.ts.
