@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const REPORT = '.vitest-report.json'
@@ -31,13 +32,40 @@ function testedPackages() {
   })
 }
 
+/**
+ * What failed, named again just above the closing lines: CI keeps only the tail of the output, and a
+ * count without names leaves a flaky test to be found by rerunning everything.
+ */
+const failures = []
+
+/** The file, the test's full name and the first line of why, for each failure in one report. */
+function noteFailures(report, runtime) {
+  for (const result of report.testResults) {
+    const file = result.name.startsWith(root) ? result.name.slice(root.length) : result.name
+    if (result.status === 'failed' && result.assertionResults.length === 0) {
+      failures.push(`${runtime}: ${file} did not load: ${firstLine(result.message)}`)
+    }
+    for (const test of result.assertionResults) {
+      if (test.status === 'failed') failures.push(`${runtime}: ${file} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`)
+    }
+  }
+}
+const firstLine = (text = '') =>
+  stripVTControlCharacters(text)
+    .split('\n')
+    .find((line) => line.trim() !== '')
+    ?.trim()
+    .slice(0, 300) ?? '(no message)'
+
 /** Counts of one vitest JSON report; a missing report (the suite did not run to the end) is one failure. */
-function countReport(file, label) {
+function countReport(file, label, runtime) {
   if (!existsSync(file)) {
     console.error(`no test report from ${label}: its suite did not run to the end`)
+    failures.push(`${runtime}: no test report from ${label} (its suite did not run to the end)`)
     return { passed: 0, failed: 1, skipped: 0 }
   }
   const report = JSON.parse(readFileSync(file, 'utf8'))
+  noteFailures(report, runtime)
   return {
     passed: report.numPassedTests,
     // A file that fails to load (syntax error, failed import) counts no tests: count it.
@@ -71,7 +99,7 @@ const turbo = spawnSync(
 
 const runtimes = [{ label: 'Biome lint + format of the whole repository', counts: lint }]
 const base = { passed: 0, failed: 0, skipped: 0 }
-for (const dir of packages) add(base, countReport(join(dir, REPORT), dir))
+for (const dir of packages) add(base, countReport(join(dir, REPORT), dir, `Node ${process.versions.node}`))
 if (turbo.status !== 0 && base.failed === 0) base.failed = 1 // turbo failed outside any test (a build, a crash)
 runtimes.push({ label: `Node ${process.versions.node}, every package`, counts: base })
 
@@ -110,7 +138,7 @@ try {
         [...node, join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${file}`],
         { cwd: dir, stdio: 'inherit', env: process.env },
       )
-      const result = countReport(file, `${pkg} on Node ${version}`)
+      const result = countReport(file, `${pkg} on Node ${version}`, `Node ${version}`)
       if (run.status !== 0 && result.failed === 0) result.failed = 1 // vitest failed outside any test
       add(counts, result)
     }
@@ -122,6 +150,10 @@ try {
 
 const total = { passed: 0, failed: 0, skipped: 0 }
 console.log('')
+if (failures.length > 0) {
+  console.log(`Failed (${failures.length}):`)
+  for (const failure of failures) console.log(`  ${failure}`)
+}
 for (const { label, counts } of runtimes) {
   console.log(`${label}: ${summary(counts)}`)
   add(total, counts)
