@@ -10,9 +10,17 @@ export interface FetchTransportOptions {
 }
 
 /** How much of an error response to keep for the error message. */
-const DETAIL_CHARS = 500
+export const DETAIL_CHARS = 500
 
-export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+/** How a transport reads a response's body: to its end, keeping the start of an error body. */
+export type BodyReader = (response: Response, signal: AbortSignal) => Promise<{ detail?: string }>
+
+/**
+ * `readBody` is the runtime's choice, not an option: the Node client and the ky transport pass
+ * `readDetailUntilAborted`, which a page and a worker (whose fetch takes our signal as it is) do not
+ * need to carry.
+ */
+export function createFetchTransport(options: FetchTransportOptions = {}, readBody: BodyReader = readDetail): Transport {
   return {
     async send(request: TransportRequest): Promise<TransportResult> {
       // One signal per attempt, aborted by the timeout or by close()'s deadline. A timer and a
@@ -43,7 +51,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
           kind: 'response',
           status: response.status,
           retryAfter: response.headers.get('retry-after'),
-          ...(await readDetail(response)),
+          ...(await readBody(response, controller.signal)),
         }
       } catch (error) {
         return { kind: 'network-error', error, timedOut, aborted: request.signal.aborted }

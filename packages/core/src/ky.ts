@@ -9,6 +9,7 @@
  */
 import defaultKy, { type KyInstance, type Options } from 'ky'
 import { createFetchTransport } from './fetch-transport.js'
+import { readDetailUntilAborted } from './read-until-aborted.js'
 import type { Transport } from './transport.js'
 
 export interface KyTransportOptions {
@@ -21,6 +22,7 @@ const CORE_OWNS: Options = { retry: 0, timeout: false, throwHttpErrors: false, r
 
 export function createKyTransport(options: KyTransportOptions = {}): Transport {
   const ky = (options.ky ?? defaultKy).extend(CORE_OWNS)
-  // The fetch transport brings the per-attempt timeout, the close signal and the body reading.
-  return createFetchTransport({ fetch: (input, init) => ky(input as string, init as Options) })
+  // The fetch transport brings the per-attempt timeout, the close signal and the body reading,
+  // which must cancel itself: ky's own signal does not always carry the abort to the body.
+  return createFetchTransport({ fetch: (input, init) => ky(input as string, init as Options) }, readDetailUntilAborted)
 }

@@ -7,15 +7,8 @@
  * against 1.3× without it (BENCHMARKS.md). Timeouts, the close deadline and body
  * consumption are the core fetch transport's job already.
  */
-import {
-  DurableCore,
-  createFetchTransport,
-  checkConnection,
-  encodeBody,
-  type AnalyticsOptions,
-  type CloseOptions,
-  type TrackingPlan,
-} from '@cdp-analytics/core'
+import { DurableCore, checkConnection, encodeBody, type AnalyticsOptions, type CloseOptions, type TrackingPlan } from '@cdp-analytics/core'
+import { createFetchTransport } from './fetch-transport.js'
 import { registerForExit } from './exit-hook.js'
 import { SIZE_TRANSPORT, type HttpTransport } from './http-transport.js'
 import { describeNetworkError } from './network-error.js'

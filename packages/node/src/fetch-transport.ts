@@ -2,7 +2,12 @@
  * The Node flavour of the core's fetch transport: the same, plus `dispatcher`, which Node's fetch
  * (undici) takes to send through a forward proxy (`new ProxyAgent(url)` from the `undici` package).
  */
-import { createFetchTransport as createCoreFetchTransport, type FetchTransportOptions, type Transport } from '@cdp-analytics/core'
+import {
+  createFetchTransport as createCoreFetchTransport,
+  type FetchTransportOptions,
+  readDetailUntilAborted,
+  type Transport,
+} from '@cdp-analytics/core'
 
 export interface NodeFetchTransportOptions extends FetchTransportOptions {
   /**
@@ -14,7 +19,9 @@ export interface NodeFetchTransportOptions extends FetchTransportOptions {
 
 export function createFetchTransport(options: NodeFetchTransportOptions = {}): Transport {
   const { dispatcher, ...rest } = options
-  if (dispatcher === undefined) return createCoreFetchTransport(rest)
+  // The body read cancels itself on timeout or deadline: a fetch you pass (or wrap) may not carry
+  // the abort to the body (ky's does not, at times; see readDetailUntilAborted).
+  if (dispatcher === undefined) return createCoreFetchTransport(rest, readDetailUntilAborted)
   const viaDispatcher: typeof fetch = (input, init) => (rest.fetch ?? globalThis.fetch)(input, { ...init, dispatcher } as RequestInit)
-  return createCoreFetchTransport({ ...rest, fetch: viaDispatcher })
+  return createCoreFetchTransport({ ...rest, fetch: viaDispatcher }, readDetailUntilAborted)
 }

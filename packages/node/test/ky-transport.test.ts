@@ -62,6 +62,6 @@ describe('createKyTransport({ ky })', () => {
     analytics.track({ userId: 'u-1', event: 'e' }, callback)
     await settled
     expect(results[0]!.error?.message).toMatch(/request timed out/)
-    expect(Date.now() - started).toBeLessThan(1500)
+    expect(Date.now() - started).toBeLessThan(5000) // a hang lasts until the collector closes
   })
 })
