@@ -99,6 +99,10 @@
  * user's headers), a page that starts hidden: browser { Analytics } 12,570 -> 12,751 B (+181 B);
  * limit 12.6 -> 12.8 kB. Correctness over size: without them a keepalive refused for the page's
  * budget as the page went lost its messages.
+ * The ky fix (a body read that cancels itself on timeout or deadline, `readDetailUntilAborted`): the
+ * Node client and the ky transport pass it, so a page (+12 B, the body reader's parameter) and a
+ * worker's { Analytics } (+13 B) do not carry it; the edge's everything re-exports the core, with it:
+ * 17,397 -> 17,543 B, limit 17.5 -> 17.6 kB.
  */
 const page = (config) => ({
   ...config,
@@ -122,7 +126,7 @@ export default [
     path: '../edge/dist/index.js',
     import: '*',
     gzip: true,
-    limit: '17.5 kB',
+    limit: '17.6 kB',
     modifyEsbuildConfig: worker,
   },
   {
