@@ -73,7 +73,7 @@ describe('a rate limit pauses the whole client', () => {
     const started = Date.now()
     await analytics.close({ timeout: 300 })
     await settled
-    expect(Date.now() - started).toBeLessThan(1500)
+    expect(Date.now() - started).toBeLessThan(5000) // the pause is 30 s
     expect(results.map((r) => r.error?.reason)).toEqual(Array(6).fill('deadline'))
     expect(local.requests).toHaveLength(1) // nothing else was sent during the pause
   })
