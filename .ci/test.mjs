@@ -86,6 +86,7 @@ const summary = ({ passed, failed, skipped }) => `passed ${passed}, failed ${fai
 // 0. One linter and formatter for the whole repository: Biome, in check-only mode (`pnpm format` fixes).
 const biome = spawnSync(join(root, 'node_modules/.bin/biome'), ['ci', '--colors=off', '.'], { cwd: root, stdio: 'inherit' })
 const lint = { passed: biome.status === 0 ? 1 : 0, failed: biome.status === 0 ? 0 : 1, skipped: 0 }
+if (biome.status !== 0) failures.push('Biome: lint or formatting (its report is above; `pnpm format` fixes formatting)')
 
 // 1. Every package, on this Node, through turbo (which builds first).
 const packages = testedPackages()
@@ -100,7 +101,10 @@ const turbo = spawnSync(
 const runtimes = [{ label: 'Biome lint + format of the whole repository', counts: lint }]
 const base = { passed: 0, failed: 0, skipped: 0 }
 for (const dir of packages) add(base, countReport(join(dir, REPORT), dir, `Node ${process.versions.node}`))
-if (turbo.status !== 0 && base.failed === 0) base.failed = 1 // turbo failed outside any test (a build, a crash)
+if (turbo.status !== 0 && base.failed === 0) {
+  base.failed = 1 // turbo failed outside any test (a build, a crash)
+  failures.push(`Node ${process.versions.node}: turbo failed outside any test (a build or a crash; see above)`)
+}
 runtimes.push({ label: `Node ${process.versions.node}, every package`, counts: base })
 
 // 1b. The type checker over every package that has a typecheck script (tests included where the
@@ -110,6 +114,7 @@ const typecheck = spawnSync(join(root, 'node_modules/.bin/turbo'), ['run', 'type
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
 })
+if (typecheck.status !== 0) failures.push('tsc: a type error (its report is above)')
 runtimes.push({
   label: 'tsc of every package',
   counts: { passed: typecheck.status === 0 ? 1 : 0, failed: typecheck.status === 0 ? 0 : 1, skipped: 0 },
@@ -126,6 +131,7 @@ try {
     if (version === undefined) {
       console.error(`could not run node@${line} through npx:\n${probe.stderr}`)
       counts.failed = 1
+      failures.push(`Node ${line}: could not run node@${line} through npx`)
       runtimes.push({ label: `Node ${line}`, counts })
       continue
     }
@@ -139,7 +145,10 @@ try {
         { cwd: dir, stdio: 'inherit', env: process.env },
       )
       const result = countReport(file, `${pkg} on Node ${version}`, `Node ${version}`)
-      if (run.status !== 0 && result.failed === 0) result.failed = 1 // vitest failed outside any test
+      if (run.status !== 0 && result.failed === 0) {
+        result.failed = 1 // vitest failed outside any test
+        failures.push(`Node ${version}: ${pkg}'s vitest failed outside any test (see above)`)
+      }
       add(counts, result)
     }
     runtimes.push({ label: `Node ${version}, ${MATRIX_PACKAGES.map((pkg) => pkg.split('/')[1]).join(' + ')}`, counts })

@@ -20,7 +20,8 @@ const TRANSPORTS: [string, () => Transport][] = [
     'fetch through a wrapper that builds its Request on an AbortSignal.any, as ky does',
     () =>
       createFetchTransport({
-        fetch: (input, init) => fetch(new Request(input, { ...init, signal: AbortSignal.any([init!.signal!, new AbortController().signal]) })),
+        fetch: (input, init) =>
+          fetch(new Request(input, { ...init, signal: AbortSignal.any([init!.signal!, new AbortController().signal]) })),
       }),
   ],
 ]
