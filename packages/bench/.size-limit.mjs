@@ -102,7 +102,7 @@
  * The ky fix (a body read that cancels itself on timeout or deadline, `readDetailUntilAborted`): the
  * Node client and the ky transport pass it, so a page (+12 B, the body reader's parameter) and a
  * worker's { Analytics } (+13 B) do not carry it; the edge's everything re-exports the core, with it:
- * 17,397 -> 17,543 B (17,621 B by the size-limit CLI), limit 17.5 -> 17.7 kB.
+ * 17,397 -> 17,544 B (17,621 B by the size-limit CLI), limit 17.5 -> 17.7 kB.
  */
 const page = (config) => ({
   ...config,

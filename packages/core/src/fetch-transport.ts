@@ -16,9 +16,9 @@ export const DETAIL_CHARS = 500
 export type BodyReader = (response: Response, signal: AbortSignal) => Promise<{ detail?: string }>
 
 /**
- * `readBody` is the runtime's choice, not an option: the Node client and the ky transport pass
- * `readDetailUntilAborted`, which a page and a worker (whose fetch takes our signal as it is) do not
- * need to carry.
+ * `readBody` is the runtime's choice, not an option: the ky transport, and the Node fetch transport
+ * given a `fetch` of yours, pass `readDetailUntilAborted`; a fetch that takes our signal as it is (a
+ * page's, a worker's, Node's own) needs only `readDetail`.
  */
 export function createFetchTransport(options: FetchTransportOptions = {}, readBody: BodyReader = readDetail): Transport {
   return {
